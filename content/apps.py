@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class ContentConfig(AppConfig):
+    name = "content"
+    verbose_name = "Recovery content"
+
+    def ready(self) -> None:
+        from .roles import ensure_groups
+
+        # After contrib.auth has created this app's permissions (it is earlier in INSTALLED_APPS).
+        post_migrate.connect(ensure_groups, sender=self, dispatch_uid="content.ensure_groups")

@@ -1,0 +1,52 @@
+"""Domain errors: every refusal of the content rules, with a message a person can act on."""
+
+
+class DomainError(Exception):
+    """A content rule refused an action. ``str(error)`` says why and what to do instead."""
+
+    code = "refused"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class PermissionRefused(DomainError):
+    """The user lacks the role the action needs, or is the version's own author."""
+
+    code = "permission"
+
+
+class InvalidTransition(DomainError):
+    """The version is not in a state the action applies to."""
+
+    code = "state"
+
+
+class ImmutableRecordError(DomainError):
+    """Something tried to change or delete a record that is written once: an audit entry,
+    an approval, or a version after it was submitted."""
+
+    code = "immutable"
+
+
+class FrozenVersionError(ImmutableRecordError):
+    """Something tried to change a version after it was submitted."""
+
+    code = "frozen"
+
+
+class StaleEdit(DomainError):
+    """A draft was changed by someone else since the editor loaded it."""
+
+    code = "stale"
+
+
+class ContentInvalid(DomainError):
+    """The version's content breaks a rule (details schema, citations, links)."""
+
+    code = "invalid"
+
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or {}

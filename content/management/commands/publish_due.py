@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand
+
+from content.workflow import publish_due
+
+
+class Command(BaseCommand):
+    help = (
+        "Publish every approved version whose scheduled time has come. "
+        "Run it from cron every minute, e.g. "
+        "'* * * * * cd /srv/app && .venv/bin/python manage.py publish_due'."
+    )
+
+    def handle(self, *args, **options):
+        published, refused = publish_due()
+        for version in published:
+            self.stdout.write(f"published {version.item.slug} v{version.number}")
+        for version, reason in refused:
+            self.stderr.write(f"refused {version.item.slug} v{version.number}: {reason}")
+        self.stdout.write(f"{len(published)} published, {len(refused)} refused.")
+        if refused:
+            raise SystemExit(1)

@@ -1,0 +1,53 @@
+"""The Editors and Reviewers groups and their permissions, kept in step after every migrate."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+VIEW_ALL = [
+    "view_contentitem",
+    "view_version",
+    "view_contraindication",
+    "view_contraindicationalias",
+    "view_goal",
+    "view_approval",
+    "view_auditentry",
+    "view_reviewerprofile",
+]
+
+ROLES: dict[str, list[str]] = {
+    "Editors": [
+        *VIEW_ALL,
+        "add_contentitem",
+        "add_version",
+        "change_version",
+        "submit_version",
+        "rollback_version",
+    ],
+    "Reviewers": [
+        *VIEW_ALL,
+        "review_version",
+        "publish_version",
+        "withdraw_version",
+        "add_contraindication",
+        "change_contraindication",
+        "add_contraindicationalias",
+        "change_contraindicationalias",
+        "delete_contraindicationalias",
+        "add_goal",
+        "change_goal",
+    ],
+}
+
+
+def ensure_groups(**_kwargs) -> None:
+    """Create the groups if missing and give each exactly its permissions."""
+    for name, codenames in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        permissions = Permission.objects.filter(
+            content_type__app_label="content", codename__in=codenames
+        )
+        missing = set(codenames) - set(permissions.values_list("codename", flat=True))
+        if missing:  # the permissions are created in the same post_migrate run, just before
+            continue
+        group.permissions.set(permissions)

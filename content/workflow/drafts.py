@@ -1,0 +1,226 @@
+"""Writing content: create a component, edit its draft, revise or roll back to a new draft."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+
+from content.errors import ContentInvalid, InvalidTransition, StaleEdit
+from content.kinds import Kind
+from content.models import (
+    WORKING_STATES,
+    AuditAction,
+    Citation,
+    ContentItem,
+    Contraindication,
+    ContraindicationLink,
+    Goal,
+    Interaction,
+    Version,
+    VersionGoal,
+    VersionState,
+)
+from content.models.vocabulary import slug_validator
+
+from . import policy
+from .audit import record
+from .snapshot import VersionContent, read_content
+from .state import lock_version
+from .validation import validate_content
+
+
+def _write_content(version: Version, content: VersionContent) -> None:
+    """Replace everything the draft ``version`` says with ``content``."""
+    version.title = content.title
+    version.summary = content.summary
+    version.body = content.body
+    version.details = content.details
+    version.evidence_level = content.evidence_level
+    version.change_note = content.change_note
+    version.save()
+
+    VersionGoal.objects.filter(version=version).delete()
+    ContraindicationLink.objects.filter(version=version).delete()
+    Interaction.objects.filter(version=version).delete()
+    Citation.objects.filter(version=version).delete()
+
+    goals = Goal.objects.in_bulk(content.goals, field_name="slug")
+    VersionGoal.objects.bulk_create(
+        VersionGoal(version=version, goal=goals[slug]) for slug in content.goals
+    )
+    vocabulary = Contraindication.objects.in_bulk(
+        [c.contraindication for c in content.contraindications], field_name="slug"
+    )
+    ContraindicationLink.objects.bulk_create(
+        ContraindicationLink(
+            version=version,
+            contraindication=vocabulary[c.contraindication],
+            severity=c.severity,
+            note=c.note,
+        )
+        for c in content.contraindications
+    )
+    items = ContentItem.objects.in_bulk(
+        [i.component for i in content.interactions], field_name="slug"
+    )
+    Interaction.objects.bulk_create(
+        Interaction(version=version, other=items[i.component], severity=i.severity, note=i.note)
+        for i in content.interactions
+    )
+    Citation.objects.bulk_create(
+        Citation(version=version, order=n, title=c.title, doi=c.doi, pmid=c.pmid, url=c.url)
+        for n, c in enumerate(content.citations)
+    )
+
+
+@transaction.atomic
+def create_component(
+    *, user: AbstractBaseUser, kind: str, slug: str, content: VersionContent
+) -> Version:
+    """Create a component with ``content`` as its first draft, version 1."""
+    policy.require(user, policy.CREATE, "create content")
+    if kind not in Kind.values:
+        raise ContentInvalid(
+            f"Unknown kind '{kind}'; choose one of {', '.join(Kind.values)}.",
+            {"kind": [f"unknown kind '{kind}'"]},
+        )
+    try:
+        slug_validator(slug)
+    except Exception:
+        raise ContentInvalid(
+            f"'{slug}' is not a valid slug: use lower-case letters, digits and single hyphens.",
+            {"slug": ["invalid"]},
+        ) from None
+    if ContentItem.objects.filter(slug=slug).exists():
+        raise ContentInvalid(
+            f"The slug '{slug}' is already taken; choose another.", {"slug": ["taken"]}
+        )
+    validate_content(kind=kind, slug=slug, content=content)
+    try:
+        with transaction.atomic():
+            item = ContentItem.objects.create(kind=kind, slug=slug, created_by=user)
+    except IntegrityError:
+        raise ContentInvalid(
+            f"The slug '{slug}' is already taken; choose another.", {"slug": ["taken"]}
+        ) from None
+    version = Version(item=item, number=1, created_by=user)
+    _write_content(version, content)
+    record(version=version, action=AuditAction.CREATE, actor=user, from_state="")
+    return version
+
+
+@transaction.atomic
+def edit_draft(
+    *,
+    version: Version,
+    user: AbstractBaseUser,
+    content: VersionContent,
+    expected_edit_count: int,
+) -> Version:
+    """Replace what the draft ``version`` says with ``content``.
+
+    ``expected_edit_count`` is the ``edit_count`` the editor's copy was loaded with: if the
+    draft was saved by someone else since, the edit is refused rather than overwriting theirs.
+    """
+    policy.require(user, policy.EDIT, "edit drafts")
+    version = lock_version(version)
+    if version.state != VersionState.DRAFT:
+        raise InvalidTransition(
+            f"Version {version.number} of '{version.item.slug}' is "
+            f"{version.get_state_display().lower()} and frozen; only drafts can be edited. "
+            "Revise it to make a new draft."
+        )
+    if version.edit_count != expected_edit_count:
+        raise StaleEdit(
+            f"Version {version.number} of '{version.item.slug}' was changed by someone else "
+            f"since you opened it (edit {version.edit_count}, you had edit {expected_edit_count}). "
+            "Reload it and apply your changes again; nothing was saved."
+        )
+    validate_content(kind=version.item.kind, slug=version.item.slug, content=content)
+    version.edit_count += 1
+    _write_content(version, content)
+    record(version=version, action=AuditAction.EDIT, actor=user, from_state=VersionState.DRAFT)
+    return version
+
+
+def _close_working_version(item: ContentItem, user: AbstractBaseUser, new_number: int) -> None:
+    """Make way for a new draft: refuse if one is in progress, close one that review sent back
+    or that waits unpublished, recording that it was superseded by the revision."""
+    working = (
+        Version.objects.select_for_update().filter(item=item, state__in=WORKING_STATES).first()
+    )
+    if working is None:
+        return
+    if working.state in (VersionState.DRAFT, VersionState.IN_REVIEW):
+        raise InvalidTransition(
+            f"Version {working.number} of '{item.slug}' is already "
+            f"{working.get_state_display().lower()}; finish or review that one first."
+        )
+    from_state = working.state
+    working.state = VersionState.SUPERSEDED
+    working.save(update_fields=["state", "updated_at"])
+    record(
+        version=working,
+        action=AuditAction.SUPERSEDE,
+        actor=user,
+        from_state=from_state,
+        comment=f"Replaced by version {new_number} before publication.",
+    )
+
+
+def _new_draft_from(
+    *, source: Version, user: AbstractBaseUser, action: str, change_note: str
+) -> Version:
+    item = ContentItem.objects.select_for_update().get(pk=source.item_id)
+    source = Version.objects.select_related("item").get(pk=source.pk)
+    if source.state == VersionState.DRAFT:
+        raise InvalidTransition(
+            f"Version {source.number} of '{item.slug}' is still a draft; edit it instead."
+        )
+    number = (Version.objects.filter(item=item).aggregate(n=Max("number"))["n"] or 0) + 1
+    _close_working_version(item, user, number)
+    content = read_content(source)
+    note = change_note.strip() or (
+        f"Rolled back to version {source.number}."
+        if action == AuditAction.ROLLBACK
+        else f"Revision of version {source.number}."
+    )
+    draft = Version(item=item, number=number, created_by=user, based_on=source)
+    _write_content(draft, replace(content, change_note=note))
+    record(
+        version=draft,
+        action=action,
+        actor=user,
+        from_state="",
+        comment=f"Based on version {source.number}.",
+    )
+    return draft
+
+
+@transaction.atomic
+def revise(*, version: Version, user: AbstractBaseUser, change_note: str = "") -> Version:
+    """Start a new draft from ``version`` (any submitted version of the item)."""
+    policy.require(user, policy.CREATE, "revise content")
+    return _new_draft_from(
+        source=version, user=user, action=AuditAction.REVISE, change_note=change_note
+    )
+
+
+@transaction.atomic
+def roll_back(*, version: Version, user: AbstractBaseUser, change_note: str = "") -> Version:
+    """Start a new draft that restores ``version``, an earlier published version.
+
+    It is reviewed again like any change before it goes live.
+    """
+    policy.require(user, policy.ROLLBACK, "roll back content")
+    if version.published_at is None:
+        raise InvalidTransition(
+            f"Version {version.number} of '{version.item.slug}' was never published, "
+            "so there is nothing to roll back to; revise it instead."
+        )
+    return _new_draft_from(
+        source=version, user=user, action=AuditAction.ROLLBACK, change_note=change_note
+    )

@@ -1,0 +1,66 @@
+"""Who may do what, and the per-kind review policy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+
+from content.errors import PermissionRefused
+from content.models import AUTHORING_ACTIONS, AuditEntry, Version
+
+
+@dataclass(frozen=True)
+class ReviewPolicy:
+    approvals_required: int
+    review_cycle_days: int
+
+
+def review_policy(kind: str) -> ReviewPolicy:
+    """Return how many distinct approvals ``kind`` needs and how often it is re-reviewed."""
+    merged = {**settings.REVIEW_POLICY_DEFAULT, **settings.REVIEW_POLICY.get(kind, {})}
+    return ReviewPolicy(
+        approvals_required=int(merged["approvals_required"]),
+        review_cycle_days=int(merged["review_cycle_days"]),
+    )
+
+
+# Permission codenames (app ``content``) behind each workflow action.
+EDIT = "content.change_version"
+CREATE = "content.add_version"
+SUBMIT = "content.submit_version"
+REVIEW = "content.review_version"
+PUBLISH = "content.publish_version"
+WITHDRAW = "content.withdraw_version"
+ROLLBACK = "content.rollback_version"
+
+
+def require(user: AbstractBaseUser, permission: str, doing: str) -> None:
+    """Refuse unless ``user`` is active and holds ``permission``."""
+    if not getattr(user, "is_active", False) or not user.has_perm(permission):
+        role = "a reviewer" if permission in {REVIEW, PUBLISH, WITHDRAW} else "an editor"
+        raise PermissionRefused(
+            f"{user} may not {doing}: that needs {role}'s permission ({permission})."
+        )
+
+
+def authors_of(version: Version) -> set[int]:
+    """Return the ids of everyone who wrote any of ``version``: who created, revised or edited it.
+
+    Read from the append-only audit log, so it cannot be rewritten after the fact.
+    """
+    return set(
+        AuditEntry.objects.filter(version=version, action__in=AUTHORING_ACTIONS)
+        .exclude(actor=None)
+        .values_list("actor_id", flat=True)
+    )
+
+
+def refuse_own_version(user: AbstractBaseUser, version: Version) -> None:
+    """Four eyes: nobody reviews a version they wrote, whatever their permissions."""
+    if user.pk in authors_of(version):
+        raise PermissionRefused(
+            f"You wrote version {version.number} of '{version.item.slug}', "
+            "so someone else must review it."
+        )

@@ -1,0 +1,166 @@
+"""Publication: publish what was approved (now or at a set time), and withdraw it again."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from content.errors import DomainError, InvalidTransition
+from content.models import AuditAction, Version, VersionState
+
+from . import policy
+from .audit import record
+from .review import valid_approvals
+from .snapshot import content_hash
+from .state import lock_item, lock_version, require_state
+
+logger = logging.getLogger(__name__)
+
+
+def _check_publishable(version: Version) -> None:
+    """Refuse unless what would go live is exactly what enough reviewers approved."""
+    require_state(version, VersionState.APPROVED, "publish")
+    if content_hash(version) != version.content_hash:
+        raise InvalidTransition(
+            f"Version {version.number} of '{version.item.slug}' no longer matches the content "
+            "that was approved (its hash differs), so it cannot be published. Revise it and "
+            "have the revision reviewed."
+        )
+    required = policy.review_policy(version.item.kind).approvals_required
+    approvers = valid_approvals(version).values("reviewer").distinct().count()
+    if approvers < required:
+        raise InvalidTransition(
+            f"Version {version.number} of '{version.item.slug}' has {approvers} valid "
+            f"approval(s) of the content it holds; {required} are needed to publish it."
+        )
+
+
+def _go_live(version: Version, *, actor: AbstractBaseUser | None, published_by, comment: str):
+    now = timezone.now()
+    previous = (
+        Version.objects.select_for_update()
+        .filter(item_id=version.item_id, state=VersionState.PUBLISHED)
+        .first()
+    )
+    if previous is not None:
+        previous.state = VersionState.SUPERSEDED
+        previous.superseded_at = now
+        previous.save(update_fields=["state", "superseded_at", "updated_at"])
+        record(
+            version=previous,
+            action=AuditAction.SUPERSEDE,
+            actor=actor,
+            from_state=VersionState.PUBLISHED,
+            comment=f"Superseded by version {version.number}.",
+        )
+    cycle = policy.review_policy(version.item.kind).review_cycle_days
+    version.state = VersionState.PUBLISHED
+    version.published_at = now
+    version.published_by = published_by
+    version.next_review_due = (now + timedelta(days=cycle)).date()
+    version.save(
+        update_fields=["state", "published_at", "published_by", "next_review_due", "updated_at"]
+    )
+    record(
+        version=version,
+        action=AuditAction.PUBLISH,
+        actor=actor,
+        from_state=VersionState.APPROVED,
+        comment=comment,
+    )
+    return version
+
+
+@transaction.atomic
+def publish(*, version: Version, user: AbstractBaseUser) -> Version:
+    """Publish the approved ``version`` now, superseding the item's published version."""
+    policy.require(user, policy.PUBLISH, "publish")
+    lock_item(version)
+    version = lock_version(version)
+    _check_publishable(version)
+    return _go_live(version, actor=user, published_by=user, comment="")
+
+
+@transaction.atomic
+def schedule_publication(*, version: Version, user: AbstractBaseUser, at: datetime) -> Version:
+    """Set the approved ``version`` to go live at ``at`` (see the ``publish_due`` command)."""
+    policy.require(user, policy.PUBLISH, "schedule publication")
+    version = lock_version(version)
+    _check_publishable(version)
+    if timezone.is_naive(at):
+        raise InvalidTransition("Give the publication time with its time zone.")
+    if at <= timezone.now():
+        raise InvalidTransition(
+            f"{at.isoformat()} is not in the future; publish now instead of scheduling."
+        )
+    version.publish_at = at
+    version.scheduled_by = user
+    version.save(update_fields=["publish_at", "scheduled_by", "updated_at"])
+    record(
+        version=version,
+        action=AuditAction.SCHEDULE,
+        actor=user,
+        from_state=VersionState.APPROVED,
+        comment=f"To be published at {at.isoformat()}.",
+    )
+    return version
+
+
+def publish_due(*, now: datetime | None = None) -> tuple[list[Version], list[tuple[Version, str]]]:
+    """Publish every approved version whose scheduled time has come.
+
+    Returns the versions published and those refused, each with the reason. Each version
+    is published in its own transaction, so one refusal does not hold back the others.
+    """
+    now = now or timezone.now()
+    published: list[Version] = []
+    refused: list[tuple[Version, str]] = []
+    due = Version.objects.filter(state=VersionState.APPROVED, publish_at__lte=now)
+    for candidate in due.select_related("item").order_by("publish_at", "pk"):
+        try:
+            with transaction.atomic():
+                lock_item(candidate)
+                version = lock_version(candidate)
+                if version.publish_at is None or version.publish_at > now:
+                    continue  # rescheduled or published meanwhile
+                _check_publishable(version)
+                scheduler = version.scheduled_by
+                published.append(
+                    _go_live(
+                        version,
+                        actor=None,
+                        published_by=scheduler,
+                        comment=f"Scheduled by {scheduler} for {version.publish_at.isoformat()}.",
+                    )
+                )
+        except DomainError as refusal:
+            logger.warning("Scheduled publication of %s refused: %s", candidate, refusal)
+            refused.append((candidate, str(refusal)))
+    return published, refused
+
+
+@transaction.atomic
+def withdraw(*, version: Version, user: AbstractBaseUser, reason: str) -> Version:
+    """Take the published ``version`` down at once; apps stop receiving it."""
+    policy.require(user, policy.WITHDRAW, "withdraw content")
+    if not reason.strip():
+        raise InvalidTransition("Give a reason for withdrawing: it is kept in the audit log.")
+    lock_item(version)
+    version = lock_version(version)
+    require_state(version, VersionState.PUBLISHED, "withdraw")
+    version.state = VersionState.WITHDRAWN
+    version.withdrawn_at = timezone.now()
+    version.withdraw_reason = reason.strip()
+    version.save(update_fields=["state", "withdrawn_at", "withdraw_reason", "updated_at"])
+    record(
+        version=version,
+        action=AuditAction.WITHDRAW,
+        actor=user,
+        from_state=VersionState.PUBLISHED,
+        comment=reason.strip(),
+    )
+    return version

@@ -1,0 +1,121 @@
+"""What a version says, as one value: read from the database, written to a draft, hashed.
+
+``VersionContent`` names linked things by their stable slugs, so the same value is what
+an editor writes, what the hash covers and what a revision copies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from content.models import (
+    Citation,
+    ContraindicationLink,
+    Interaction,
+    Version,
+    VersionGoal,
+)
+
+
+@dataclass(frozen=True)
+class LinkSpec:
+    contraindication: str
+    severity: str
+    note: str
+
+
+@dataclass(frozen=True)
+class InteractionSpec:
+    component: str
+    severity: str
+    note: str
+
+
+@dataclass(frozen=True)
+class CitationSpec:
+    title: str
+    doi: str = ""
+    pmid: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class VersionContent:
+    """Everything a component version says; submitting freezes it and hashes it."""
+
+    title: str
+    summary: str
+    change_note: str
+    evidence_level: str
+    details: dict[str, Any] = field(default_factory=dict)
+    body: str = ""
+    goals: tuple[str, ...] = ()
+    contraindications: tuple[LinkSpec, ...] = ()
+    interactions: tuple[InteractionSpec, ...] = ()
+    citations: tuple[CitationSpec, ...] = ()
+
+    @classmethod
+    def build(cls, **data: Any) -> VersionContent:
+        """Build from plain data (dicts and lists), as a loader or a test writes it."""
+        data = dict(data)
+        data["goals"] = tuple(data.get("goals", ()))
+        data["contraindications"] = tuple(
+            c if isinstance(c, LinkSpec) else LinkSpec(**c)
+            for c in data.get("contraindications", ())
+        )
+        data["interactions"] = tuple(
+            i if isinstance(i, InteractionSpec) else InteractionSpec(**i)
+            for i in data.get("interactions", ())
+        )
+        data["citations"] = tuple(
+            c if isinstance(c, CitationSpec) else CitationSpec(**c)
+            for c in data.get("citations", ())
+        )
+        return cls(**data)
+
+
+def read_content(version: Version) -> VersionContent:
+    """Return what ``version`` says, as stored."""
+    goals = VersionGoal.objects.filter(version=version).values_list("goal__slug", flat=True)
+    links = ContraindicationLink.objects.filter(version=version).values_list(
+        "contraindication__slug", "severity", "note"
+    )
+    interactions = Interaction.objects.filter(version=version).values_list(
+        "other__slug", "severity", "note"
+    )
+    citations = Citation.objects.filter(version=version).values_list("title", "doi", "pmid", "url")
+    return VersionContent(
+        title=version.title,
+        summary=version.summary,
+        change_note=version.change_note,
+        evidence_level=version.evidence_level,
+        details=version.details,
+        body=version.body,
+        goals=tuple(sorted(goals)),
+        contraindications=tuple(LinkSpec(*row) for row in sorted(links)),
+        interactions=tuple(InteractionSpec(*row) for row in sorted(interactions)),
+        citations=tuple(CitationSpec(*row) for row in citations),
+    )
+
+
+def canonical_payload(version: Version, content: VersionContent) -> dict[str, Any]:
+    """The identity and content of a version in a fixed order, ready to hash."""
+    data = asdict(content)
+    data["goals"] = sorted(data["goals"])
+    data["contraindications"] = sorted(
+        data["contraindications"], key=lambda c: c["contraindication"]
+    )
+    data["interactions"] = sorted(data["interactions"], key=lambda i: i["component"])
+    return {"kind": version.item.kind, "slug": version.item.slug, "number": version.number, **data}
+
+
+def content_hash(version: Version, content: VersionContent | None = None) -> str:
+    """SHA-256 over everything ``version`` says (its stored content unless one is given)."""
+    if content is None:
+        content = read_content(version)
+    payload = canonical_payload(version, content)
+    encoded = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()

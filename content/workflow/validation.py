@@ -1,0 +1,150 @@
+"""The rules a version's content must meet before it is saved or submitted."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+
+from content.errors import ContentInvalid
+from content.kinds import validate_details
+from content.models import (
+    ContentItem,
+    Contraindication,
+    EvidenceLevel,
+    Goal,
+    InteractionSeverity,
+    LinkSeverity,
+)
+from content.models.parts import doi_validator, pmid_validator
+
+from .snapshot import VersionContent
+
+
+def _check(errors: dict[str, list[str]], field: str, ok: bool, message: str) -> None:
+    if not ok:
+        errors.setdefault(field, []).append(message)
+
+
+def _validator_ok(validator, value: str) -> bool:
+    try:
+        validator(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def validate_content(*, kind: str, slug: str, content: VersionContent) -> None:
+    """Raise ``ContentInvalid`` listing every problem with ``content`` for an item of ``kind``."""
+    errors: dict[str, list[str]] = {}
+    for name in ("title", "summary", "change_note"):
+        _check(
+            errors, name, bool(getattr(content, name).strip()), f"{name}: this field is required."
+        )
+    _check(errors, "title", len(content.title) <= 200, "title: at most 200 characters.")
+    _check(
+        errors,
+        "evidence_level",
+        content.evidence_level in EvidenceLevel.values,
+        f"evidence_level: {content.evidence_level!r} is not allowed; choose one of A, B, C, D.",
+    )
+    try:
+        validate_details(kind, content.details)
+    except ValidationError as exc:
+        errors.setdefault("details", []).extend(exc.message_dict.get("details", exc.messages))
+
+    known_goals = set(Goal.objects.filter(slug__in=content.goals).values_list("slug", flat=True))
+    for slug_ in content.goals:
+        _check(errors, "goals", slug_ in known_goals, f"goals: unknown goal '{slug_}'.")
+    _check(errors, "goals", len(set(content.goals)) == len(content.goals), "goals: listed twice.")
+
+    wanted = [c.contraindication for c in content.contraindications]
+    known = set(Contraindication.objects.filter(slug__in=wanted).values_list("slug", flat=True))
+    _check(
+        errors,
+        "contraindications",
+        len(set(wanted)) == len(wanted),
+        "contraindications: each contraindication may be linked once.",
+    )
+    for link in content.contraindications:
+        where = f"contraindications[{link.contraindication}]"
+        _check(
+            errors,
+            "contraindications",
+            link.contraindication in known,
+            f"{where}: unknown contraindication; add it to the vocabulary first.",
+        )
+        _check(
+            errors,
+            "contraindications",
+            link.severity in LinkSeverity.values,
+            f"{where}.severity: {link.severity!r} is not allowed; choose avoid or caution.",
+        )
+        _check(
+            errors,
+            "contraindications",
+            bool(link.note.strip()),
+            f"{where}.note: tell the person what to do.",
+        )
+
+    others = [i.component for i in content.interactions]
+    known_items = set(ContentItem.objects.filter(slug__in=others).values_list("slug", flat=True))
+    _check(
+        errors,
+        "interactions",
+        len(set(others)) == len(others),
+        "interactions: each component may be named once.",
+    )
+    for interaction in content.interactions:
+        where = f"interactions[{interaction.component}]"
+        _check(errors, "interactions", interaction.component != slug, f"{where}: not with itself.")
+        _check(
+            errors,
+            "interactions",
+            interaction.component in known_items,
+            f"{where}: no component has this slug.",
+        )
+        _check(
+            errors,
+            "interactions",
+            interaction.severity in InteractionSeverity.values,
+            f"{where}.severity: {interaction.severity!r} is not allowed; choose avoid or separate.",
+        )
+        _check(errors, "interactions", bool(interaction.note.strip()), f"{where}.note: required.")
+
+    url_ok = URLValidator(schemes=["http", "https"])
+    for i, citation in enumerate(content.citations):
+        where = f"citations[{i}]"
+        _check(errors, "citations", bool(citation.title.strip()), f"{where}.title: required.")
+        _check(
+            errors,
+            "citations",
+            bool(citation.doi or citation.pmid or citation.url),
+            f"{where}: give a DOI, a PMID or a URL so readers can find the source.",
+        )
+        if citation.doi:
+            _check(
+                errors,
+                "citations",
+                _validator_ok(doi_validator, citation.doi),
+                f"{where}.doi: {citation.doi!r} is not a DOI (10.xxxx/...).",
+            )
+        if citation.pmid:
+            _check(
+                errors,
+                "citations",
+                _validator_ok(pmid_validator, citation.pmid),
+                f"{where}.pmid: {citation.pmid!r} is not a PMID (digits only).",
+            )
+        if citation.url:
+            _check(
+                errors,
+                "citations",
+                _validator_ok(url_ok, citation.url),
+                f"{where}.url: {citation.url!r} is not an http(s) URL.",
+            )
+
+    if errors:
+        first = next(iter(errors.values()))[0]
+        count = sum(len(v) for v in errors.values())
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        raise ContentInvalid(f"The content is not valid: {first}{more}", errors)

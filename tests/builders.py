@@ -1,0 +1,54 @@
+"""Bring content to a given state the way people would: through the workflow."""
+
+from __future__ import annotations
+
+from content import workflow
+from content.kinds import Kind
+from content.models import Version
+from tests.factories import ReviewerFactory, VersionContentFactory
+
+
+def draft(editor, *, slug: str | None = None, kind: str = Kind.YOGA, **content) -> Version:
+    content_ = VersionContentFactory(kind=kind, **content)
+    slug = slug or content_.title.lower().replace(" ", "-")
+    return workflow.create_component(user=editor, kind=kind, slug=slug, content=content_)
+
+
+def in_review(editor, **kwargs) -> Version:
+    return workflow.submit_for_review(version=draft(editor, **kwargs), user=editor)
+
+
+def approved(editor, *reviewers, **kwargs) -> Version:
+    version = in_review(editor, **kwargs)
+    return approve_fully(version, *reviewers)
+
+
+def approve_fully(version: Version, *reviewers) -> Version:
+    """Approve with the given reviewers, adding fresh ones until the policy is met."""
+    needed = workflow.review_policy(version.item.kind).approvals_required
+    reviewers = list(reviewers) + [ReviewerFactory() for _ in range(needed - len(reviewers))]
+    for reviewer in reviewers[:needed]:
+        version = workflow.approve(version=version, user=reviewer, seen_hash=version.content_hash)
+    return version
+
+
+def published(editor, *reviewers, **kwargs) -> Version:
+    version = approved(editor, *reviewers, **kwargs)
+    publisher = reviewers[0] if reviewers else ReviewerFactory()
+    return workflow.publish(version=version, user=publisher)
+
+
+def republished(version: Version, editor, *reviewers, **changes) -> Version:
+    """Revise ``version``, apply ``changes`` to the draft, and take it all the way to published."""
+    from dataclasses import replace
+
+    new = workflow.revise(version=version, user=editor)
+    if changes:
+        content = replace(workflow.read_content(new), **changes)
+        new = workflow.edit_draft(
+            version=new, user=editor, content=content, expected_edit_count=new.edit_count
+        )
+    new = workflow.submit_for_review(version=new, user=editor)
+    new = approve_fully(new, *reviewers)
+    publisher = reviewers[0] if reviewers else ReviewerFactory()
+    return workflow.publish(version=new, user=publisher)

@@ -1,0 +1,139 @@
+"""factory-boy factories. Users and vocabularies are rows; content is built through the
+workflow (``VersionContentFactory`` gives valid content to hand to it)."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth.models import Group, User
+
+from content.kinds import Kind
+from content.models import Contraindication, ContraindicationCategory, Goal, ReviewerProfile
+from content.workflow import CitationSpec, VersionContent
+
+DETAILS_BY_KIND = {
+    Kind.DIET: {
+        "foods": ["bone broth", "gelatin"],
+        "servings": "1 mug (250 ml)",
+        "timing": "evening",
+        "key_nutrients": ["glycine"],
+    },
+    Kind.SUPPLEMENT: {
+        "dose": {"amount": 3, "unit": "g"},
+        "timing": "bedtime",
+        "form": "powder",
+        "max_daily": {"amount": 3, "unit": "g"},
+        "with_food": "either",
+    },
+    Kind.YOGA: {
+        "steps": ["Sit side-on to a wall", "Swing the legs up", "Rest the arms"],
+        "duration_minutes": 10,
+        "level": "beginner",
+        "props": ["bolster"],
+    },
+    Kind.PRANAYAMA: {
+        "breath_pattern": {"inhale": 4, "hold_in": 7, "exhale": 8, "hold_out": 0},
+        "rounds": 4,
+        "duration_minutes": 3,
+        "level": "beginner",
+    },
+    Kind.SLEEP_HYGIENE: {
+        "timing": "morning",
+        "time_of_day": "07:00",
+        "steps": ["Get up at the same time every day"],
+    },
+}
+
+
+def member_of(*default_groups: str):
+    """A post-generation hook adding the user to ``groups=[...]``, or to the default groups."""
+
+    @factory.post_generation
+    def groups(user, create, extracted, **kwargs):
+        names = extracted if extracted is not None else default_groups
+        if create and names:
+            user.groups.add(*(Group.objects.get(name=name) for name in names))
+
+    return groups
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("correct horse battery staple")
+    groups = member_of()
+
+
+class EditorFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"editor{n}")
+    groups = member_of("Editors")
+
+
+class ReviewerFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"reviewer{n}")
+    groups = member_of("Reviewers")
+    profile = factory.RelatedFactory(
+        "tests.factories.ReviewerProfileFactory", factory_related_name="user"
+    )
+
+
+class ReviewerProfileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReviewerProfile
+
+    user = factory.SubFactory(UserFactory)
+    display_name = factory.Faker("name")
+    credentials = "RD"
+
+
+class SuperuserFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"admin{n}")
+    is_staff = True
+    is_superuser = True
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"goal-{n}")
+    name = factory.LazyAttribute(lambda g: g.slug.replace("-", " ").capitalize())
+
+
+class ContraindicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contraindication
+        django_get_or_create = ("slug",)
+
+    slug = factory.Sequence(lambda n: f"condition-{n}")
+    name = factory.LazyAttribute(lambda c: c.slug.replace("-", " ").capitalize())
+    category = ContraindicationCategory.CONDITION
+    description = "A condition for tests."
+
+
+class VersionContentFactory(factory.Factory):
+    """Valid content for a component of ``kind`` (a factory parameter)."""
+
+    class Meta:
+        model = VersionContent
+
+    class Params:
+        kind = Kind.SUPPLEMENT
+
+    title = factory.Sequence(lambda n: f"Component {n}")
+    summary = "A short summary of what it is and how to use it."
+    body = "## How\n\nDo it *gently*."
+    change_note = "First version."
+    evidence_level = "B"
+    details = factory.LazyAttribute(lambda o: DETAILS_BY_KIND[o.kind])
+    citations = (
+        CitationSpec(
+            title="Yamadera et al. 2007, Sleep and Biological Rhythms",
+            doi="10.1111/j.1479-8425.2007.00262.x",
+        ),
+    )
