@@ -1,7 +1,13 @@
 import pytest
-from django.db import connection
 
 from tests.factories import EditorFactory, ReviewerFactory, SuperuserFactory
+
+
+def pytest_configure(config):
+    from django.conf import settings
+
+    # Test users need no slow password hashing.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -39,8 +45,3 @@ def second_reviewer(db):
 @pytest.fixture
 def superuser(db):
     return SuperuserFactory()
-
-
-@pytest.fixture
-def on_postgres():
-    return connection.vendor == "postgresql"

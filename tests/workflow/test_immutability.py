@@ -1,0 +1,213 @@
+"""Frozen versions, their parts, approvals and audit entries cannot be changed by any path:
+not the ORM, not a bulk update, and on PostgreSQL not raw SQL either."""
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+
+from content.errors import FrozenVersionError, ImmutableRecordError
+from content.models import (
+    Approval,
+    AuditEntry,
+    Citation,
+    ContraindicationLink,
+    Version,
+    VersionGoal,
+    VersionState,
+)
+from tests import builders
+from tests.factories import ContraindicationFactory, GoalFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_saving_a_frozen_version_through_the_orm_is_refused(editor):
+    version = builders.in_review(editor, slug="bhramari")
+    version = Version.objects.get(pk=version.pk)
+    version.title = "Changed behind the workflow"
+    with pytest.raises(FrozenVersionError) as caught:
+        version.save()
+    assert str(caught.value) == (
+        "Version 1 of 'bhramari' was submitted and is frozen; make a new version to change it."
+    )
+    assert Version.objects.get(pk=version.pk).title != "Changed behind the workflow"
+
+
+def test_naming_content_fields_in_update_fields_is_refused(editor):
+    version = Version.objects.get(pk=builders.in_review(editor).pk)
+    version.summary = "Other"
+    with pytest.raises(FrozenVersionError):
+        version.save(update_fields=["summary"])
+
+
+def test_a_frozen_version_cannot_go_back_to_draft_through_the_orm(editor):
+    version = Version.objects.get(pk=builders.in_review(editor).pk)
+    version.content_hash = ""
+    with pytest.raises(FrozenVersionError):
+        version.save(update_fields=["content_hash"])
+
+
+def test_bulk_update_of_frozen_content_is_refused(editor):
+    frozen = builders.in_review(editor)
+    with pytest.raises(FrozenVersionError) as caught:
+        Version.objects.filter(pk=frozen.pk).update(title="Bulk")
+    assert "Cannot change title of submitted versions" in str(caught.value)
+    with pytest.raises(FrozenVersionError):
+        Version.objects.filter(pk=frozen.pk).update(content_hash="0" * 64)
+
+
+def test_bulk_update_of_drafts_is_allowed(editor):
+    draft = builders.draft(editor)
+    Version.objects.filter(pk=draft.pk).update(title="Bulk")
+    assert Version.objects.get(pk=draft.pk).title == "Bulk"
+
+
+def test_frozen_versions_cannot_be_deleted(editor):
+    version = builders.in_review(editor)
+    with pytest.raises(FrozenVersionError):
+        Version.objects.get(pk=version.pk).delete()
+    with pytest.raises(FrozenVersionError):
+        Version.objects.filter(pk=version.pk).delete()
+
+
+def test_parts_of_a_frozen_version_cannot_be_added_changed_or_removed(editor):
+    GoalFactory(slug="sleep")
+    pregnancy = ContraindicationFactory(slug="pregnancy")
+    version = builders.in_review(editor, slug="kapalabhati", goals=("sleep",))
+    with pytest.raises(FrozenVersionError) as caught:
+        ContraindicationLink.objects.create(
+            version=version, contraindication=pregnancy, severity="avoid", note="No."
+        )
+    assert str(caught.value) == (
+        "Version 1 of 'kapalabhati' was submitted and is frozen; "
+        "make a new version to change what it links to."
+    )
+    citation = Citation.objects.get(version=version)
+    citation.title = "Other"
+    with pytest.raises(FrozenVersionError):
+        citation.save()
+    with pytest.raises(FrozenVersionError):
+        Citation.objects.filter(version=version).update(title="Other")
+    with pytest.raises(FrozenVersionError):
+        VersionGoal.objects.filter(version=version).delete()
+    with pytest.raises(FrozenVersionError):
+        Citation.objects.bulk_create([Citation(version=version, title="X", url="https://x.org")])
+    assert VersionGoal.objects.filter(version=version).count() == 1
+    assert Citation.objects.filter(version=version).count() == 1
+
+
+def test_audit_entries_are_never_updated_or_deleted(editor):
+    builders.draft(editor)
+    entry = AuditEntry.objects.get()
+    entry.comment = "rewritten"
+    with pytest.raises(ImmutableRecordError):
+        entry.save()
+    with pytest.raises(ImmutableRecordError):
+        entry.delete()
+    with pytest.raises(ImmutableRecordError):
+        AuditEntry.objects.update(comment="rewritten")
+    with pytest.raises(ImmutableRecordError):
+        AuditEntry.objects.all().delete()
+    assert AuditEntry.objects.get().comment == ""
+
+
+def test_approvals_are_never_updated_or_deleted(editor, reviewer):
+    builders.approved(editor, reviewer)
+    with pytest.raises(ImmutableRecordError):
+        Approval.objects.update(content_hash="0" * 64)
+    with pytest.raises(ImmutableRecordError):
+        Approval.objects.get().delete()
+
+
+def test_the_database_allows_one_working_version_per_item(editor):
+    version = builders.draft(editor)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Version.objects.create(
+            item=version.item,
+            number=2,
+            title="Parallel draft",
+            summary="s",
+            evidence_level="C",
+            change_note="c",
+            created_by=editor,
+        )
+
+
+def test_the_database_allows_one_published_version_per_item(editor, reviewer):
+    version = builders.published(editor, reviewer)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Version.objects.create(
+            item=version.item,
+            number=2,
+            state=VersionState.PUBLISHED,
+            content_hash="0" * 64,
+            title="Second live version",
+            summary="s",
+            evidence_level="C",
+            change_note="c",
+            created_by=editor,
+        )
+
+
+# --- PostgreSQL: the database itself refuses ------------------------------------------
+
+
+def raw_sql_refused(sql, params):
+    with pytest.raises(IntegrityError) as caught, transaction.atomic(), connection.cursor() as c:
+        c.execute(sql, params)
+    return str(caught.value)
+
+
+@pytest.mark.postgres_only
+def test_raw_sql_cannot_change_a_frozen_version(editor):
+    version = builders.in_review(editor)
+    message = raw_sql_refused("UPDATE content_version SET title = 'x' WHERE id = %s", [version.pk])
+    assert "its content cannot change" in message
+    message = raw_sql_refused(
+        "UPDATE content_version SET state = 'draft', content_hash = '' WHERE id = %s", [version.pk]
+    )
+    assert "cannot become a draft again" in message
+    message = raw_sql_refused("DELETE FROM content_version WHERE id = %s", [version.pk])
+    assert "cannot be deleted" in message
+
+
+@pytest.mark.postgres_only
+def test_raw_sql_may_still_move_a_frozen_version_through_the_workflow_states(editor):
+    version = builders.in_review(editor)
+    with connection.cursor() as c:
+        c.execute("UPDATE content_version SET state = 'approved' WHERE id = %s", [version.pk])
+    assert Version.objects.get(pk=version.pk).state == "approved"
+
+
+@pytest.mark.postgres_only
+def test_raw_sql_cannot_change_the_parts_of_a_frozen_version(editor):
+    pregnancy = ContraindicationFactory(slug="pregnancy")
+    version = builders.in_review(editor)
+    message = raw_sql_refused(
+        "INSERT INTO content_contraindicationlink (version_id, contraindication_id, severity, note)"
+        " VALUES (%s, %s, 'avoid', 'x')",
+        [version.pk, pregnancy.pk],
+    )
+    assert "content_contraindicationlink: version" in message
+    assert "is frozen" in message
+    raw_sql_refused("UPDATE content_citation SET title = 'x' WHERE version_id = %s", [version.pk])
+    raw_sql_refused("DELETE FROM content_citation WHERE version_id = %s", [version.pk])
+
+
+@pytest.mark.postgres_only
+def test_raw_sql_can_edit_the_parts_of_a_draft(editor):
+    version = builders.draft(editor)
+    with connection.cursor() as c:
+        c.execute("UPDATE content_citation SET title = 'x' WHERE version_id = %s", [version.pk])
+    assert Citation.objects.get(version=version).title == "x"
+
+
+@pytest.mark.postgres_only
+def test_raw_sql_cannot_rewrite_the_audit_log_or_approvals(editor, reviewer):
+    builders.approved(editor, reviewer)
+    assert "append-only: UPDATE refused" in raw_sql_refused(
+        "UPDATE content_auditentry SET comment = 'x'", []
+    )
+    assert "append-only: DELETE refused" in raw_sql_refused("DELETE FROM content_auditentry", [])
+    assert "append-only: UPDATE refused" in raw_sql_refused(
+        "UPDATE content_approval SET content_hash = 'x'", []
+    )
