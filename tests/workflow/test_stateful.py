@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from contextlib import suppress
 from dataclasses import replace
 from datetime import timedelta
 
@@ -193,6 +194,10 @@ class WorkflowMachine(RuleBasedStateMachine):
                     break
         elif version.state == "approved":
             workflow.publish(version=version, user=reviewers[0])
+        elif version.state == "published":
+            self.wrote[workflow.revise(version=version, user=self.users["editor_a"]).pk].add(
+                self.users["editor_a"].pk
+            )
 
     @rule(item=items, user=st.sampled_from(USERS))
     def request_changes(self, item, user):
@@ -210,10 +215,8 @@ class WorkflowMachine(RuleBasedStateMachine):
     def publish(self, item, user):
         if item is None:
             return
-        try:
+        with suppress(DomainError):
             workflow.publish(version=self.latest(item), user=self.users[user])
-        except DomainError:
-            pass
 
     @rule(item=items, user=st.sampled_from(USERS), minutes=st.integers(1, 120))
     def schedule_and_run_due(self, item, user, minutes):
@@ -231,10 +234,8 @@ class WorkflowMachine(RuleBasedStateMachine):
         if item is None:
             return
         live = Version.objects.filter(item_id=item, state="published").first()
-        try:
+        with suppress(DomainError):
             workflow.withdraw(version=live or self.latest(item), user=self.users[user], reason="R")
-        except DomainError:
-            pass
 
     @rule(item=items, user=st.sampled_from(USERS), pick=st.integers(0, 20), back=st.booleans())
     def revise_or_roll_back(self, item, user, pick, back):
