@@ -19,8 +19,19 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "development-only-not-secret")
+#: ``development`` (the default) or ``production``: production turns debugging off, needs a
+#: real secret key and refuses anonymous API reads.
+RECOVERY_ENV = os.environ.get("RECOVERY_ENV", "development").strip().lower()
+if RECOVERY_ENV not in {"development", "production"}:
+    raise RuntimeError(f"RECOVERY_ENV must be 'development' or 'production', not {RECOVERY_ENV!r}.")
+PRODUCTION = RECOVERY_ENV == "production"
+
+DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
+SECRET_KEY = os.environ.get(
+    "DJANGO_SECRET_KEY", "" if PRODUCTION else "development-only-not-secret"
+)
+if not SECRET_KEY:
+    raise RuntimeError("Set DJANGO_SECRET_KEY: production settings refuse to start without it.")
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ]
@@ -32,11 +43,16 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework_api_key",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "content",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "content.delivery.problems.ProblemDetailsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,4 +135,40 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# --- Delivery API ----------------------------------------------------------------------
+#: Whether apps may read without an API key (allowed in development, refused in production).
+DELIVERY_ALLOW_ANONYMOUS = env_bool("DELIVERY_ALLOW_ANONYMOUS", not PRODUCTION)
+#: Rate for reads without a key, per client address (keys carry their own rate).
+DELIVERY_ANONYMOUS_RATE = os.environ.get("DELIVERY_ANONYMOUS_RATE", "120/min")
+#: Sent with every 200; a CDN in front may keep answers this long and then revalidate.
+DELIVERY_CACHE_CONTROL = os.environ.get("DELIVERY_CACHE_CONTROL", "public, max-age=60")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["content.delivery.access.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["content.delivery.access.DeliveryAccess"],
+    "DEFAULT_THROTTLE_CLASSES": ["content.delivery.access.DeliveryThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "EXCEPTION_HANDLER": "content.delivery.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Recovery content delivery API",
+    "DESCRIPTION": (
+        "Published, reviewed recovery-plan content for wellness apps. Read-only. "
+        "Errors are RFC 9457 problem details. Pass the end user's contraindications as "
+        "`profile` to get only what suits them."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "APPEND_COMPONENTS": {},  # filled from content.kinds by content.delivery.schema
+    "POSTPROCESSING_HOOKS": ["content.delivery.schema.add_components"],
 }

@@ -125,6 +125,13 @@ class VersionContentFactory(factory.Factory):
     class Params:
         kind = Kind.SUPPLEMENT
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        # Accept plain dicts for links, interactions and citations, as a test writes them.
+        return model_class.build(**kwargs)
+
+    _build = _create
+
     title = factory.Sequence(lambda n: f"Component {n}")
     summary = "A short summary of what it is and how to use it."
     body = "## How\n\nDo it *gently*."

@@ -1,4 +1,6 @@
 from .audit import AUTHORING_ACTIONS, AuditAction, AuditEntry
+from .delivery import PublishedDocument
+from .keys import DeliveryKey
 from .content import (
     WORKING_STATES,
     ContentItem,
@@ -34,11 +36,13 @@ __all__ = [
     "ContraindicationAlias",
     "ContraindicationCategory",
     "ContraindicationLink",
+    "DeliveryKey",
     "EvidenceLevel",
     "Goal",
     "Interaction",
     "InteractionSeverity",
     "LinkSeverity",
+    "PublishedDocument",
     "ReviewerProfile",
     "Version",
     "VersionGoal",

@@ -10,7 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from content.errors import DomainError, InvalidTransition
-from content.models import AuditAction, Version, VersionState
+from content.delivery.rendering import store_document
+from content.models import AuditAction, PublishedDocument, Version, VersionState
 
 from . import policy
 from .audit import record
@@ -50,6 +51,7 @@ def _go_live(version: Version, *, actor: AbstractBaseUser | None, published_by, 
         previous.state = VersionState.SUPERSEDED
         previous.superseded_at = now
         previous.save(update_fields=["state", "superseded_at", "updated_at"])
+        PublishedDocument.objects.filter(version=previous).update(live=False, superseded_at=now)
         record(
             version=previous,
             action=AuditAction.SUPERSEDE,
@@ -65,6 +67,7 @@ def _go_live(version: Version, *, actor: AbstractBaseUser | None, published_by, 
     version.save(
         update_fields=["state", "published_at", "published_by", "next_review_due", "updated_at"]
     )
+    store_document(version)
     record(
         version=version,
         action=AuditAction.PUBLISH,
@@ -156,6 +159,9 @@ def withdraw(*, version: Version, user: AbstractBaseUser, reason: str) -> Versio
     version.withdrawn_at = timezone.now()
     version.withdraw_reason = reason.strip()
     version.save(update_fields=["state", "withdrawn_at", "withdraw_reason", "updated_at"])
+    PublishedDocument.objects.filter(version=version).update(
+        live=False, withdrawn_at=version.withdrawn_at
+    )
     record(
         version=version,
         action=AuditAction.WITHDRAW,

@@ -1,0 +1,187 @@
+"""Reading the query parameters of API.md: anything that cannot be honoured exactly is a 400."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from django.core import signing
+from django.http import QueryDict
+
+from content.kinds import Kind
+from content.models import Contraindication, ContraindicationAlias, Goal
+
+from .problems import ParameterProblem
+
+MAX_PROFILE = 50
+MAX_QUERY_LENGTH = 200
+MAX_QUERY_WORDS = 10
+PAGE_SIZE_DEFAULT = 20
+PAGE_SIZE_MAX = 100
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_CURSOR_SALT = "content.delivery.cursor"
+
+
+@dataclass(frozen=True)
+class Profile:
+    """The end user's contraindications, resolved to vocabulary ids (aliases followed)."""
+
+    ids: frozenset[int]
+    slugs: tuple[str, ...]
+
+
+@dataclass
+class ListQuery:
+    kind: str | None = None
+    goal_id: int | None = None
+    words: tuple[str, ...] = ()
+    profile: Profile | None = None
+    page_size: int = PAGE_SIZE_DEFAULT
+    cursor: dict | None = None
+    errors: list[dict] = field(default_factory=list)
+    unknown_contraindications: list[str] = field(default_factory=list)
+
+    def refuse(self, parameter: str, detail: str) -> None:
+        self.errors.append({"parameter": parameter, "detail": detail})
+
+
+def _single(params: QueryDict, name: str, query: ListQuery) -> str | None:
+    values = params.getlist(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        query.refuse(name, f"give '{name}' once; it was given {len(values)} times.")
+        return None
+    return values[0]
+
+
+def encode_cursor(position: dict) -> str:
+    return signing.dumps(position, salt=_CURSOR_SALT, compress=True)
+
+
+def _decode_cursor(value: str, query: ListQuery) -> dict | None:
+    try:
+        position = signing.loads(value, salt=_CURSOR_SALT)
+    except signing.BadSignature:
+        query.refuse(
+            "cursor", "this cursor was not issued by this server; use 'next' or 'previous'."
+        )
+        return None
+    if not (isinstance(position, dict) and set(position) <= {"after", "before"} and position):
+        query.refuse("cursor", "this cursor is not valid here.")
+        return None
+    return position
+
+
+def profile_slugs(params: QueryDict) -> list[str] | None:
+    """The profile's slugs, lower-cased, trimmed and de-duplicated; None if not given."""
+    if "profile" not in params:
+        return None
+    slugs: list[str] = []
+    for value in params.getlist("profile"):
+        for part in value.split(","):
+            slug = part.strip().lower()
+            if slug and slug not in slugs:
+                slugs.append(slug)
+    return slugs
+
+
+def resolve_profile(slugs: list[str]) -> tuple[Profile | None, list[str]]:
+    """Resolve ``slugs`` against the vocabulary; return the profile and the unknown slugs."""
+    if not slugs:
+        return Profile(ids=frozenset(), slugs=()), []
+    rows = (
+        Contraindication.objects.filter(slug__in=slugs)
+        .order_by()
+        .values_list("slug", "id")
+        .union(
+            ContraindicationAlias.objects.filter(slug__in=slugs)
+            .order_by()
+            .values_list("slug", "contraindication_id")
+        )
+    )
+    known = dict(rows)
+    unknown = [s for s in slugs if s not in known]
+    return Profile(ids=frozenset(known.values()), slugs=tuple(slugs)), unknown
+
+
+def read_profile(params: QueryDict, query: ListQuery) -> Profile | None:
+    slugs = profile_slugs(params)
+    if slugs is None:
+        return None
+    if len(slugs) > MAX_PROFILE:
+        query.refuse(
+            "profile", f"at most {MAX_PROFILE} contraindications; {len(slugs)} were given."
+        )
+        return None
+    malformed = [s for s in slugs if not _SLUG.match(s)]
+    candidates = [s for s in slugs if _SLUG.match(s)]
+    profile, unknown = resolve_profile(candidates)
+    unknown = malformed + unknown
+    if unknown:
+        for slug in unknown:
+            query.refuse(
+                "profile",
+                f"unknown contraindication '{slug}'; known ones are listed at "
+                "/api/v1/contraindications/.",
+            )
+        query.unknown_contraindications = unknown
+        return None
+    return profile
+
+
+def read_list_query(params: QueryDict, *, filters: bool = True) -> ListQuery:
+    """Parse a list request's parameters, raising ``ParameterProblem`` naming every bad one."""
+    query = ListQuery()
+    if filters:
+        kind = _single(params, "kind", query)
+        if kind is not None:
+            if kind in Kind.values:
+                query.kind = kind
+            else:
+                query.refuse("kind", f"unknown kind '{kind}'; use one of {', '.join(Kind.values)}.")
+        goal = _single(params, "goal", query)
+        if goal is not None:
+            slug = goal.strip().lower()
+            found = Goal.objects.filter(slug=slug).values_list("id", flat=True)
+            query.goal_id = found.first() if _SLUG.match(slug) else None
+            if query.goal_id is None:
+                query.refuse(
+                    "goal", f"unknown goal '{goal}'; known ones are listed at /api/v1/goals/."
+                )
+        q = _single(params, "q", query)
+        if q is not None:
+            words = tuple(q.split())
+            if len(q) > MAX_QUERY_LENGTH:
+                query.refuse("q", f"at most {MAX_QUERY_LENGTH} characters.")
+            elif len(words) > MAX_QUERY_WORDS:
+                query.refuse("q", f"at most {MAX_QUERY_WORDS} words.")
+            else:
+                query.words = words
+    page_size = _single(params, "page_size", query)
+    if page_size is not None:
+        if page_size.isdigit() and 1 <= int(page_size) <= PAGE_SIZE_MAX:
+            query.page_size = int(page_size)
+        else:
+            query.refuse("page_size", f"a whole number from 1 to {PAGE_SIZE_MAX}.")
+    cursor = _single(params, "cursor", query)
+    if cursor is not None:
+        query.cursor = _decode_cursor(cursor, query)
+    query.profile = read_profile(params, query)
+    _raise_errors(query)
+    return query
+
+
+def read_detail_profile(params: QueryDict) -> Profile | None:
+    """Parse a detail request's ``profile``, the only parameter a detail takes."""
+    query = ListQuery()
+    profile = read_profile(params, query)
+    _raise_errors(query)
+    return profile
+
+
+def _raise_errors(query: ListQuery) -> None:
+    if query.errors:
+        unknown = query.unknown_contraindications
+        extra = {"unknown_contraindications": unknown} if unknown else {}
+        raise ParameterProblem(query.errors, **extra)

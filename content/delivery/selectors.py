@@ -1,0 +1,134 @@
+"""Reads of published content for the API: one query per page, whatever its size or profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from content.kinds import Kind
+from content.models import Contraindication, Goal, PublishedDocument
+
+from .params import ListQuery, Profile
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[tuple[str, list]]  # (rendered body, personalisation links) per item
+    next: dict | None
+    previous: dict | None
+
+
+def live_components() -> QuerySet[PublishedDocument]:
+    return PublishedDocument.objects.filter(live=True, kind__in=Kind.values)
+
+
+def _filtered(documents: QuerySet, query: ListQuery) -> QuerySet:
+    if query.kind:
+        documents = documents.filter(kind=query.kind)
+    if query.goal_id is not None:
+        documents = documents.filter(goal_keys__contains=f"|{query.goal_id}|")
+    for word in query.words:
+        documents = documents.filter(Q(title__icontains=word) | Q(summary__icontains=word))
+    if query.profile is not None:
+        for contraindication_id in sorted(query.profile.ids):
+            documents = documents.exclude(avoid_keys__contains=f"|{contraindication_id}|")
+    return documents
+
+
+def page_of(documents: QuerySet, query: ListQuery) -> Page:
+    """Return the page ``query`` asks for, in slug order, with the cursors around it."""
+    documents = _filtered(documents, query)
+    size = query.page_size
+    cursor = query.cursor or {}
+    if "before" in cursor:
+        rows = list(
+            documents.filter(slug__lt=cursor["before"])
+            .order_by("-slug")
+            .values_list("slug", "body", "links")[: size + 1]
+        )
+        more_before = len(rows) > size
+        rows = rows[:size][::-1]
+        previous = {"before": rows[0][0]} if more_before else None
+        following = {"after": rows[-1][0]} if rows else {"after": ""}
+        return Page([(b, links) for _, b, links in rows], following, previous)
+    after = cursor.get("after")
+    if after is not None:
+        documents = documents.filter(slug__gt=after)
+    rows = list(documents.order_by("slug").values_list("slug", "body", "links")[: size + 1])
+    more_after = len(rows) > size
+    rows = rows[:size]
+    following = {"after": rows[-1][0]} if more_after else None
+    previous = {"before": rows[0][0]} if after is not None and rows else None
+    return Page([(b, links) for _, b, links in rows], following, previous)
+
+
+def live_component(slug: str) -> tuple[str, list] | None:
+    """The live document of component ``slug``: (body, links), or None if none is published."""
+    return live_components().filter(slug=slug).values_list("body", "links").first()
+
+
+def component_history(slug: str) -> list[dict] | None:
+    """The publication history of a live component, newest first; None if it is not live."""
+    rows = list(
+        PublishedDocument.objects.filter(
+            item__documents__slug=slug,
+            item__documents__live=True,
+            kind__in=Kind.values,
+            withdrawn_at=None,
+        )
+        .order_by("-number")
+        .values_list("number", "published_at", "superseded_at", "change_note")
+    )
+    if not rows:
+        return None
+    return [
+        {"version": n, "published_at": p, "superseded_at": s, "change_note": note}
+        for n, p, s, note in rows
+    ]
+
+
+def component_version(slug: str, number: int) -> tuple[str, list] | None:
+    """Version ``number`` of a live component as it was published; None if it never was."""
+    return (
+        PublishedDocument.objects.filter(
+            item__documents__slug=slug,
+            item__documents__live=True,
+            kind__in=Kind.values,
+            number=number,
+            withdrawn_at=None,
+        )
+        .values_list("body", "links")
+        .first()
+    )
+
+
+def contraindications() -> list[dict]:
+    return [
+        {
+            "slug": c.slug,
+            "name": c.name,
+            "category": c.category,
+            "description": c.description,
+            "codes": c.codes,
+            "aliases": sorted(a.slug for a in c.aliases.all()),
+        }
+        for c in Contraindication.objects.prefetch_related("aliases").order_by("slug")
+    ]
+
+
+def goals() -> list[dict]:
+    return list(Goal.objects.order_by("slug").values("slug", "name", "description"))
+
+
+def suitability(links: list, profile: Profile) -> dict:
+    """How an item suits ``profile``: ok, caution (with reasons) or avoid (with reasons)."""
+    reasons = [
+        {"contraindication": slug, "severity": severity, "note": note}
+        for contraindication_id, slug, severity, note in links
+        if contraindication_id in profile.ids
+    ]
+    severities = {r["severity"] for r in reasons}
+    status = "avoid" if "avoid" in severities else "caution" if severities else "ok"
+    reasons.sort(key=lambda r: (r["severity"] != "avoid", r["contraindication"]))
+    return {"status": status, "reasons": reasons}

@@ -1,0 +1,90 @@
+"""The delivery endpoints of API.md. Each answer is assembled from JSON rendered at
+publication; nothing about the content is serialised per request."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions
+from rest_framework.views import APIView
+
+from . import schema, selectors
+from .http import json_answer, with_suitability
+from .params import encode_cursor, read_detail_profile, read_list_query
+from .rendering import dump, timestamp
+
+
+def _not_published(slug: str) -> exceptions.NotFound:
+    # The same answer whether the slug never existed or is only a draft: nothing leaks.
+    return exceptions.NotFound(f"No published component has the slug '{slug}'.")
+
+
+def _page_link(request: HttpRequest, position: dict | None) -> str:
+    if position is None:
+        return "null"
+    params = request.GET.copy()
+    params["cursor"] = encode_cursor(position)
+    return dump(request.build_absolute_uri(f"{request.path}?{params.urlencode()}"))
+
+
+class DeliveryView(APIView):
+    http_method_names = ["get", "head", "options"]
+
+
+class ComponentList(DeliveryView):
+    @extend_schema(**schema.component_list)
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        query = read_list_query(request.GET)
+        page = selectors.page_of(selectors.live_components(), query)
+        items = ",".join(with_suitability(body, links, query.profile) for body, links in page.rows)
+        next_link = _page_link(request, page.next)
+        previous_link = _page_link(request, page.previous)
+        return json_answer(
+            request, f'{{"next":{next_link},"previous":{previous_link},"results":[{items}]}}'
+        )
+
+
+class ComponentDetail(DeliveryView):
+    @extend_schema(**schema.component_detail)
+    def get(self, request, slug: str, *args, **kwargs) -> HttpResponse:
+        profile = read_detail_profile(request.GET)
+        found = selectors.live_component(slug)
+        if found is None:
+            raise _not_published(slug)
+        body, links = found
+        return json_answer(request, with_suitability(body, links, profile))
+
+
+class ComponentHistory(DeliveryView):
+    @extend_schema(**schema.component_history)
+    def get(self, request, slug: str, *args, **kwargs) -> HttpResponse:
+        history = selectors.component_history(slug)
+        if history is None:
+            raise _not_published(slug)
+        for entry in history:
+            entry["published_at"] = timestamp(entry["published_at"])
+            entry["superseded_at"] = timestamp(entry["superseded_at"])
+        return json_answer(request, dump({"slug": slug, "results": history}))
+
+
+class ComponentVersion(DeliveryView):
+    @extend_schema(**schema.component_version)
+    def get(self, request, slug: str, number: int, *args, **kwargs) -> HttpResponse:
+        profile = read_detail_profile(request.GET)
+        found = selectors.component_version(slug, number)
+        if found is None:
+            raise exceptions.NotFound(f"Component '{slug}' has no published version {number}.")
+        body, links = found
+        return json_answer(request, with_suitability(body, links, profile))
+
+
+class ContraindicationList(DeliveryView):
+    @extend_schema(**schema.contraindication_list)
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        return json_answer(request, dump({"results": selectors.contraindications()}))
+
+
+class GoalList(DeliveryView):
+    @extend_schema(**schema.goal_list)
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        return json_answer(request, dump({"results": selectors.goals()}))

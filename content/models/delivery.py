@@ -1,0 +1,49 @@
+"""What the delivery API serves: each published version rendered once, when it went live."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from .content import ContentItem, Version
+
+
+class PublishedDocument(models.Model):
+    """The rendered JSON of one published version, with the few columns the API filters on.
+
+    Written by the workflow at publication (and when the version is superseded or
+    withdrawn); read by the delivery API, which never serialises content per request.
+    """
+
+    version = models.OneToOneField(Version, on_delete=models.PROTECT, related_name="document")
+    item = models.ForeignKey(ContentItem, on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(max_length=20)
+    slug = models.SlugField(max_length=100)
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    summary = models.TextField()
+    change_note = models.TextField()
+    # Ids between bars ("|3|17|"), so that a filter is one LIKE '%|3|%' on both databases.
+    goal_keys = models.TextField(blank=True)
+    avoid_keys = models.TextField(blank=True)
+    # [[contraindication id, slug, severity, note], ...]: what personalisation needs, nothing more.
+    links = models.JSONField(default=list)
+    body = models.TextField(help_text="The rendered JSON object, UTF-8, compact.")
+    published_at = models.DateTimeField()
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    live = models.BooleanField(default=True, help_text="Served now as the item's current version.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="document_item_number_unique"),
+            models.UniqueConstraint(
+                fields=["slug"], condition=models.Q(live=True), name="one_live_document_per_slug"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["live", "kind", "slug"], name="document_live_kind_slug"),
+            models.Index(fields=["live", "slug"], name="document_live_slug"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.slug} v{self.number}{' (live)' if self.live else ''}"
