@@ -1,6 +1,4 @@
 from .audit import AUTHORING_ACTIONS, AuditAction, AuditEntry
-from .delivery import PublishedDocument
-from .keys import DeliveryKey
 from .content import (
     WORKING_STATES,
     ContentItem,
@@ -8,6 +6,8 @@ from .content import (
     Version,
     VersionState,
 )
+from .delivery import PublishedDocument
+from .keys import DeliveryKey
 from .parts import (
     Citation,
     ContraindicationLink,

@@ -9,8 +9,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from content.errors import DomainError, InvalidTransition
 from content.delivery.rendering import store_document
+from content.errors import DomainError, InvalidTransition
 from content.models import AuditAction, PublishedDocument, Version, VersionState
 
 from . import policy
