@@ -36,6 +36,9 @@ ROLES: dict[str, list[str]] = {
         "delete_contraindicationalias",
         "add_goal",
         "change_goal",
+        "view_deliverykey",
+        "add_deliverykey",
+        "change_deliverykey",
     ],
 }
 

@@ -154,6 +154,8 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "content.delivery.problems.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
+    # API.md: unknown query parameters are ignored, so `format` must not pick a renderer.
+    "URL_FORMAT_OVERRIDE": None,
 }
 
 SPECTACULAR_SETTINGS = {

@@ -1,0 +1,90 @@
+"""API keys: hashed, revocable, required where anonymous reads are off, each with a rate limit."""
+
+import pytest
+from django.test import override_settings
+
+from content.models import DeliveryKey
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/goals/"
+
+
+@pytest.fixture
+def key(db):
+    api_key, secret = DeliveryKey.objects.create_key(name="Sleep app (iOS)")
+    return api_key, secret
+
+
+def auth(secret):
+    return {"HTTP_AUTHORIZATION": f"Api-Key {secret}"}
+
+
+def test_keys_are_stored_only_as_hashes(key):
+    api_key, secret = key
+    stored = DeliveryKey.objects.get(pk=api_key.pk)
+    assert secret not in stored.hashed_key and secret not in stored.id
+    assert stored.prefix == secret.split(".")[0]
+
+
+@override_settings(DELIVERY_ALLOW_ANONYMOUS=False)
+def test_without_anonymous_reads_a_missing_key_is_a_401(client):
+    response = client.get(URL)
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["WWW-Authenticate"] == "Api-Key"
+    assert response.json()["detail"] == (
+        "An API key is required: send 'Authorization: Api-Key <key>'."
+    )
+
+
+@override_settings(DELIVERY_ALLOW_ANONYMOUS=False)
+def test_a_valid_key_reads(client, key):
+    _, secret = key
+    assert client.get(URL, **auth(secret)).status_code == 200
+
+
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_a_wrong_key_is_a_401_even_where_anonymous_reads_are_allowed(client, key, anonymous):
+    _, secret = key
+    with override_settings(DELIVERY_ALLOW_ANONYMOUS=anonymous):
+        wrong = client.get(URL, **auth(secret[:-1] + ("x" if secret[-1] != "x" else "y")))
+        garbage = client.get(URL, HTTP_AUTHORIZATION="Bearer abc")
+    assert (wrong.status_code, garbage.status_code) == (401, 401)
+    assert wrong.json()["detail"] == "This API key is not valid, or was revoked."
+
+
+def test_a_revoked_key_is_a_401(client, key):
+    api_key, secret = key
+    api_key.revoked = True
+    api_key.save()
+    assert client.get(URL, **auth(secret)).status_code == 401
+
+
+def test_past_its_rate_a_key_gets_429_with_retry_after(client, key):
+    api_key, secret = key
+    api_key.requests_per_minute = 3
+    api_key.save()
+    statuses = [client.get(URL, **auth(secret)).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = client.get(URL, **auth(secret))
+    assert limited["Content-Type"] == "application/problem+json"
+    assert 0 < int(limited["Retry-After"]) <= 60
+    assert limited.json()["status"] == 429
+
+
+def test_each_key_has_its_own_budget(client, key):
+    api_key, secret = key
+    api_key.requests_per_minute = 1
+    api_key.save()
+    _, other = DeliveryKey.objects.create_key(name="Other app")
+    assert client.get(URL, **auth(secret)).status_code == 200
+    assert client.get(URL, **auth(secret)).status_code == 429
+    assert client.get(URL, **auth(other)).status_code == 200
+
+
+@override_settings(DELIVERY_ANONYMOUS_RATE="2/min")
+def test_anonymous_clients_are_limited_by_address(client):
+    statuses = [client.get(URL).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert client.get(URL, REMOTE_ADDR="10.1.2.3").status_code == 200

@@ -1,0 +1,113 @@
+"""The served OpenAPI document describes the real answers, and the docs work offline."""
+
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+from jsonschema import Draft202012Validator
+
+from content.kinds import Kind
+
+pytestmark = pytest.mark.django_db
+
+OPENAPI_JSON = "application/vnd.oai.openapi+json"
+
+
+@pytest.fixture
+def openapi(client):
+    response = client.get("/api/schema/", HTTP_ACCEPT=OPENAPI_JSON)
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.1")
+    return document
+
+
+def validator(openapi, name):
+    schema = {"$ref": f"#/components/schemas/{name}", "components": openapi["components"]}
+    return Draft202012Validator(schema)
+
+
+def assert_conforms(openapi, name, instance):
+    errors = [e.message for e in validator(openapi, name).iter_errors(instance)]
+    assert errors == []
+
+
+def test_the_schema_lists_every_endpoint_of_api_md(openapi):
+    assert set(openapi["paths"]) >= {
+        "/api/v1/components/",
+        "/api/v1/components/{slug}/",
+        "/api/v1/components/{slug}/versions/",
+        "/api/v1/components/{slug}/versions/{number}/",
+        "/api/v1/contraindications/",
+        "/api/v1/goals/",
+    }
+
+
+def test_each_kind_has_its_details_shape_in_the_schema(openapi):
+    schemas = openapi["components"]["schemas"]
+    mapping = schemas["Component"]["discriminator"]["mapping"]
+    assert set(mapping) == set(Kind.values)
+    supplement = schemas["ComponentSupplement"]["properties"]["details"]
+    assert supplement["required"] == ["dose", "timing", "form", "max_daily", "with_food"]
+    assert supplement["properties"]["dose"]["properties"]["unit"]["enum"] == [
+        "mg",
+        "g",
+        "mcg",
+        "IU",
+        "ml",
+    ]
+
+
+def test_parameters_carry_their_limits(openapi):
+    parameters = {
+        p["name"]: p for p in openapi["paths"]["/api/v1/components/"]["get"]["parameters"]
+    }
+    assert parameters["page_size"]["schema"]["minimum"] == 1
+    assert parameters["page_size"]["schema"]["maximum"] == 100
+    assert parameters["profile"]["schema"]["maxItems"] == 50
+    assert sorted(parameters["kind"]["schema"]["enum"]) == sorted(Kind.values)
+
+
+def test_errors_are_described_as_problem_details(openapi):
+    responses = openapi["paths"]["/api/v1/components/{slug}/"]["get"]["responses"]
+    for status in ("400", "401", "404", "429"):
+        assert list(responses[status]["content"]) == ["application/problem+json"]
+    assert "304" in responses
+
+
+def test_real_answers_conform_to_the_schema(client, openapi, publish):
+    publish("glycine-bedtime", kind="supplement", caution=["pregnancy"], goals=["sleep"])
+    publish("bone-broth", kind="diet")
+    publish("legs-up", kind="yoga", avoid=["glaucoma"])
+    publish("nadi-shodhana", kind="pranayama")
+    publish("fixed-wake-time", kind="sleep_hygiene")
+    for url, name in [
+        ("/api/v1/components/", "ComponentPage"),
+        ("/api/v1/components/?profile=pregnancy&page_size=2", "ComponentPage"),
+        ("/api/v1/components/glycine-bedtime/", "Component"),
+        ("/api/v1/components/legs-up/?profile=glaucoma", "Component"),
+        ("/api/v1/components/bone-broth/versions/", "ComponentHistory"),
+        ("/api/v1/components/bone-broth/versions/1/", "Component"),
+        ("/api/v1/contraindications/", "ContraindicationList"),
+        ("/api/v1/goals/", "GoalList"),
+        ("/api/v1/components/?profile=nope", "Problem"),
+        ("/api/v1/components/nope/", "Problem"),
+    ]:
+        assert_conforms(openapi, name, client.get(url).json())
+
+
+def test_a_component_of_the_wrong_shape_does_not_conform(openapi, client, publish):
+    publish("glycine-bedtime", kind="supplement")
+    item = client.get("/api/v1/components/glycine-bedtime/").json()
+    del item["details"]["dose"]
+    assert list(validator(openapi, "Component").iter_errors(item))
+
+
+def test_the_docs_page_loads_without_internet(client):
+    html = client.get("/api/docs/").content.decode()
+    sources = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert sources, "the docs page references its scripts"
+    assert not [s for s in sources if s.startswith(("http://", "https://", "//"))]
+    for source in sources:
+        if source.startswith("/static/"):
+            assert finders.find(source.removeprefix("/static/")), source
