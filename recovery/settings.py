@@ -142,6 +142,9 @@ LOGGING = {
 DELIVERY_ALLOW_ANONYMOUS = env_bool("DELIVERY_ALLOW_ANONYMOUS", not PRODUCTION)
 #: Rate for reads without a key, per client address (keys carry their own rate).
 DELIVERY_ANONYMOUS_RATE = os.environ.get("DELIVERY_ANONYMOUS_RATE", "120/min")
+#: Per worker, answers computed for the current delivery generation are kept up to this many
+#: bytes and reused until anything served changes (0 turns the reuse off).
+DELIVERY_ANSWER_CACHE_BYTES = int(os.environ.get("DELIVERY_ANSWER_CACHE_BYTES", str(32 * 2**20)))
 #: Sent with every 200; a CDN in front may keep answers this long and then revalidate.
 DELIVERY_CACHE_CONTROL = os.environ.get("DELIVERY_CACHE_CONTROL", "public, max-age=60")
 

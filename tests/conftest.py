@@ -31,6 +31,18 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(autouse=True)
+def fresh_delivery_caches():
+    """Each test starts its database at generation 1 again: forget answers from earlier tests."""
+    from content.delivery import freshness
+
+    freshness.answers.clear()
+    freshness.keys.clear()
+    yield
+    freshness.answers.clear()
+    freshness.keys.clear()
+
+
 @pytest.fixture
 def editor(db):
     return EditorFactory()

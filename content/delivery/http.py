@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from . import freshness
+from .freshness import generations
 from .rendering import dump
 from .selectors import suitability
 
@@ -27,10 +30,29 @@ def _etag_matches(header: str, etag: str) -> bool:
     return etag in candidates
 
 
-def json_answer(request: HttpRequest, body: str) -> HttpResponse:
-    """A 200 with ``body`` (or 304 if the client has it), a strong ETag and Cache-Control."""
-    encoded = body.encode("utf-8")
-    etag = f'"{hashlib.blake2b(encoded, digest_size=16).hexdigest()}"'
+def answer(request: HttpRequest, compute: Callable[[], str]) -> HttpResponse:
+    """Answer with the JSON text ``compute()`` returns, reusing it while nothing served changes.
+
+    Answers are kept per worker under the current delivery generation and the full URL (host
+    included: links in the body are absolute). Only 200s are kept; ``compute`` raising a
+    problem (400, 404) is answered afresh each time.
+    """
+    key = (
+        generations(request).content,
+        request.scheme,
+        request.get_host(),
+        request.get_full_path(),
+    )
+    found = freshness.answers.get(key)
+    if found is None:
+        encoded = compute().encode("utf-8")
+        found = (encoded, f'"{hashlib.blake2b(encoded, digest_size=16).hexdigest()}"')
+        freshness.answers.put(key, found, size=len(encoded) + len(key[3]) + 200)
+    return _respond(request, *found)
+
+
+def _respond(request: HttpRequest, encoded: bytes, etag: str) -> HttpResponse:
+    """A 200 with ``encoded`` (or 304 if the client has it), a strong ETag and Cache-Control."""
     headers = {
         "ETag": etag,
         "Cache-Control": settings.DELIVERY_CACHE_CONTROL,

@@ -9,7 +9,7 @@ from rest_framework import exceptions
 from rest_framework.views import APIView
 
 from . import schema, selectors
-from .http import json_answer, with_suitability
+from .http import answer, with_suitability
 from .params import encode_cursor, read_detail_profile, read_list_query
 from .rendering import dump, timestamp
 
@@ -34,57 +34,69 @@ class DeliveryView(APIView):
 class ComponentList(DeliveryView):
     @extend_schema(**schema.component_list)
     def get(self, request, *args, **kwargs) -> HttpResponse:
-        query = read_list_query(request.GET)
-        page = selectors.page_of(selectors.live_components(), query)
-        items = ",".join(with_suitability(body, links, query.profile) for body, links in page.rows)
-        next_link = _page_link(request, page.next)
-        previous_link = _page_link(request, page.previous)
-        return json_answer(
-            request, f'{{"next":{next_link},"previous":{previous_link},"results":[{items}]}}'
-        )
+        def compute() -> str:
+            query = read_list_query(request.GET)
+            page = selectors.page_of(selectors.live_components(), query)
+            items = ",".join(
+                with_suitability(body, links, query.profile) for body, links in page.rows
+            )
+            next_link = _page_link(request, page.next)
+            previous_link = _page_link(request, page.previous)
+            return f'{{"next":{next_link},"previous":{previous_link},"results":[{items}]}}'
+
+        return answer(request, compute)
 
 
 class ComponentDetail(DeliveryView):
     @extend_schema(**schema.component_detail)
     def get(self, request, slug: str, *args, **kwargs) -> HttpResponse:
-        profile = read_detail_profile(request.GET)
-        found = selectors.live_component(slug)
-        if found is None:
-            raise _not_published(slug)
-        body, links = found
-        return json_answer(request, with_suitability(body, links, profile))
+        def compute() -> str:
+            profile = read_detail_profile(request.GET)
+            found = selectors.live_component(slug)
+            if found is None:
+                raise _not_published(slug)
+            body, links = found
+            return with_suitability(body, links, profile)
+
+        return answer(request, compute)
 
 
 class ComponentHistory(DeliveryView):
     @extend_schema(**schema.component_history)
     def get(self, request, slug: str, *args, **kwargs) -> HttpResponse:
-        history = selectors.component_history(slug)
-        if history is None:
-            raise _not_published(slug)
-        for entry in history:
-            entry["published_at"] = timestamp(entry["published_at"])
-            entry["superseded_at"] = timestamp(entry["superseded_at"])
-        return json_answer(request, dump({"slug": slug, "results": history}))
+        def compute() -> str:
+            history = selectors.component_history(slug)
+            if history is None:
+                raise _not_published(slug)
+            for entry in history:
+                entry["published_at"] = timestamp(entry["published_at"])
+                entry["superseded_at"] = timestamp(entry["superseded_at"])
+            return dump({"slug": slug, "results": history})
+
+        return answer(request, compute)
 
 
 class ComponentVersion(DeliveryView):
     @extend_schema(**schema.component_version)
     def get(self, request, slug: str, number: int, *args, **kwargs) -> HttpResponse:
-        profile = read_detail_profile(request.GET)
-        found = selectors.component_version(slug, number)
-        if found is None:
-            raise exceptions.NotFound(f"Component '{slug}' has no published version {number}.")
-        body, links = found
-        return json_answer(request, with_suitability(body, links, profile))
+        def compute() -> str:
+            profile = read_detail_profile(request.GET)
+            found = selectors.component_version(slug, number) if number < 2**31 else None
+            if found is None:
+                raise exceptions.NotFound(f"Component '{slug}' has no published version {number}.")
+            body, links = found
+            return with_suitability(body, links, profile)
+
+        return answer(request, compute)
 
 
 class ContraindicationList(DeliveryView):
     @extend_schema(**schema.contraindication_list)
     def get(self, request, *args, **kwargs) -> HttpResponse:
-        return json_answer(request, dump({"results": selectors.contraindications()}))
+        return answer(request, lambda: dump({"results": selectors.contraindications()}))
 
 
 class GoalList(DeliveryView):
     @extend_schema(**schema.goal_list)
     def get(self, request, *args, **kwargs) -> HttpResponse:
-        return json_answer(request, dump({"results": selectors.goals()}))
+        return answer(request, lambda: dump({"results": selectors.goals()}))

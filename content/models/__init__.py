@@ -6,7 +6,7 @@ from .content import (
     Version,
     VersionState,
 )
-from .delivery import PublishedDocument
+from .delivery import DeliveryState, PublishedDocument, bump_generation
 from .keys import DeliveryKey
 from .parts import (
     Citation,
@@ -37,6 +37,7 @@ __all__ = [
     "ContraindicationCategory",
     "ContraindicationLink",
     "DeliveryKey",
+    "DeliveryState",
     "EvidenceLevel",
     "Goal",
     "Interaction",
@@ -47,4 +48,5 @@ __all__ = [
     "Version",
     "VersionGoal",
     "VersionState",
+    "bump_generation",
 ]

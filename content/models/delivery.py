@@ -47,3 +47,28 @@ class PublishedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} v{self.number}{' (live)' if self.live else ''}"
+
+
+class DeliveryState(models.Model):
+    """One row of counters that say when anything the API serves may have changed.
+
+    ``generation`` grows in the same transaction as every publication, withdrawal and
+    vocabulary change; ``keys_generation`` whenever an API key is saved or deleted. Workers
+    read both once per request (one small query) and may reuse what they computed for the
+    same generation: nothing stale is served after the change commits.
+    """
+
+    generation = models.BigIntegerField(default=1)
+    keys_generation = models.BigIntegerField(default=1)
+
+    def __str__(self) -> str:
+        return f"generation {self.generation}, keys {self.keys_generation}"
+
+
+def bump_generation(*, keys: bool = False) -> None:
+    """Say that what the API serves (or, with ``keys``, who may read it) has changed."""
+    field = "keys_generation" if keys else "generation"
+    updated = DeliveryState.objects.filter(pk=1).update(**{field: models.F(field) + 1})
+    if not updated:
+        DeliveryState.objects.get_or_create(pk=1)
+        DeliveryState.objects.filter(pk=1).update(**{field: models.F(field) + 1})

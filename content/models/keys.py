@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from rest_framework_api_key.models import AbstractAPIKey
 
 
@@ -19,3 +19,19 @@ class DeliveryKey(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = "API key"
         verbose_name_plural = "API keys"
+
+    def save(self, *args, **kwargs):
+        # Workers cache validated keys per keys generation: a revocation takes effect at once.
+        from .delivery import bump_generation
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            bump_generation(keys=True)
+
+    def delete(self, *args, **kwargs):
+        from .delivery import bump_generation
+
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            bump_generation(keys=True)
+        return result

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import models, transaction
 
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -42,7 +42,30 @@ def validate_codes(value: object) -> None:
             raise ValidationError(f"codes[{i}].code: give the code as non-empty text.")
 
 
-class Contraindication(models.Model):
+class ServedVocabulary(models.Model):
+    """A vocabulary the API serves: saving or deleting an entry tells workers their cached
+    answers are out of date (names and slugs appear in rendered answers)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        from .delivery import bump_generation
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            bump_generation()
+
+    def delete(self, *args, **kwargs):
+        from .delivery import bump_generation
+
+        with transaction.atomic():
+            result = super().delete(*args, **kwargs)
+            bump_generation()
+        return result
+
+
+class Contraindication(ServedVocabulary):
     """Something about a person that makes some content unsafe or worth a warning."""
 
     slug = models.SlugField(max_length=64, unique=True, validators=[slug_validator])
@@ -58,7 +81,7 @@ class Contraindication(models.Model):
         return self.name
 
 
-class ContraindicationAlias(models.Model):
+class ContraindicationAlias(ServedVocabulary):
     """A former slug of a contraindication, still understood so that renaming never fails open."""
 
     slug = models.SlugField(max_length=64, unique=True, validators=[slug_validator])
@@ -77,7 +100,7 @@ class ContraindicationAlias(models.Model):
             raise ValidationError({"slug": f"'{self.slug}' is already a contraindication's slug."})
 
 
-class Goal(models.Model):
+class Goal(ServedVocabulary):
     """What a component or plan is for: sleep, anxiety, stress, ..."""
 
     slug = models.SlugField(max_length=64, unique=True, validators=[slug_validator])

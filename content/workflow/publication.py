@@ -11,7 +11,13 @@ from django.utils import timezone
 
 from content.delivery.rendering import store_document
 from content.errors import DomainError, InvalidTransition
-from content.models import AuditAction, PublishedDocument, Version, VersionState
+from content.models import (
+    AuditAction,
+    PublishedDocument,
+    Version,
+    VersionState,
+    bump_generation,
+)
 
 from . import policy
 from .audit import record
@@ -68,6 +74,7 @@ def _go_live(version: Version, *, actor: AbstractBaseUser | None, published_by, 
         update_fields=["state", "published_at", "published_by", "next_review_due", "updated_at"]
     )
     store_document(version)
+    bump_generation()
     record(
         version=version,
         action=AuditAction.PUBLISH,
@@ -162,6 +169,7 @@ def withdraw(*, version: Version, user: AbstractBaseUser, reason: str) -> Versio
     PublishedDocument.objects.filter(version=version).update(
         live=False, withdrawn_at=version.withdrawn_at
     )
+    bump_generation()
     record(
         version=version,
         action=AuditAction.WITHDRAW,

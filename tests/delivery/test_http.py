@@ -116,3 +116,26 @@ def test_json_is_utf8(client, publish):
     publish("nadi-shodhana", title="Nāḍī śodhana")
     response = client.get("/api/v1/components/nadi-shodhana/")
     assert "Nāḍī śodhana".encode() in response.content
+
+
+def test_a_paginated_answer_keeps_its_etag_over_time(client, publish):
+    import time_machine
+
+    for n in range(3):
+        publish(f"item-{n}")
+    url = "/api/v1/components/?page_size=1"
+    with time_machine.travel("2026-11-21 10:00:00Z", tick=False):
+        now = client.get(url)
+    with time_machine.travel("2026-11-22 18:30:00Z", tick=False):
+        later = client.get(url)
+    assert now.content == later.content and now["ETag"] == later["ETag"]
+
+
+def test_a_vocabulary_change_is_served_at_once(client, vocabulary, child_pose):
+    before = client.get("/api/v1/contraindications/").json()["results"]
+    pregnancy = vocabulary["pregnancy"]
+    pregnancy.description = "Pregnant, or trying to become pregnant."
+    pregnancy.save()
+    after = client.get("/api/v1/contraindications/").json()["results"]
+    assert before != after
+    assert after[1]["description"] == "Pregnant, or trying to become pregnant."

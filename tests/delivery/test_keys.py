@@ -88,3 +88,11 @@ def test_anonymous_clients_are_limited_by_address(client):
     statuses = [client.get(URL).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
     assert client.get(URL, REMOTE_ADDR="10.1.2.3").status_code == 200
+
+
+def test_a_revocation_takes_effect_at_once_on_a_worker_that_knew_the_key(client, key):
+    api_key, secret = key
+    assert client.get(URL, **auth(secret)).status_code == 200  # the worker now knows the key
+    api_key.revoked = True
+    api_key.save()
+    assert client.get(URL, **auth(secret)).status_code == 401

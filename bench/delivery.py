@@ -1,0 +1,193 @@
+"""Benchmark of the delivery API against a same-bytes ceiling, measured in one run.
+
+    .venv/bin/python bench/delivery.py [--items 500] [--seconds 10] [--rounds 3]
+
+Creates a fresh PostgreSQL database, publishes ``--items`` components through the
+workflow, serves the project with gunicorn (2 sync workers, Redis as the shared cache)
+and drives it with wrk on 127.0.0.1. For each case it reports requests per second and
+the ratio to the ceiling: a bare Django view in the same project, behind the same
+middleware, returning the very bytes of the list answer. Rounds are interleaved and the
+median kept, because this machine is noisy. Needs wrk (apt-get install -y wrk).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/9")
+DB_NAME = "recovery_bench"
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
+BASE = f"http://127.0.0.1:{PORT}"
+PROFILE = "pregnancy,ssri,glaucoma"
+
+TARGETS = {  # case: minimum share of the ceiling (issue 3)
+    "list": 0.50,
+    "list+profile": 0.40,
+    "detail": 0.60,
+    "304": 0.80,
+}
+
+
+def run(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(args, check=True, env=env, cwd=ROOT, **kwargs)
+
+
+def populate(env: dict, items: int) -> None:
+    """Create the database and publish ``items`` components through the workflow."""
+    run("psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {DB_NAME}", env=env)
+    run("psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {DB_NAME}", env=env)
+    run(sys.executable, "manage.py", "migrate", "-v0", env=env)
+    run(sys.executable, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
+    run(sys.executable, str(ROOT / "bench" / "populate.py"), str(items), env=env)
+
+
+def fetch(path: str, headers: dict[str, str]) -> tuple[bytes, dict]:
+    request = urllib.request.Request(BASE + path, headers=headers)
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return response.read(), dict(response.headers)
+
+
+def wrk(path: str, seconds: int, headers: dict[str, str]) -> float:
+    args = ["wrk", "-t1", "-c8", f"-d{seconds}s"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*args, BASE + path], check=True, capture_output=True, text=True).stdout
+    if "Non-2xx or 3xx responses" in out:
+        raise SystemExit(f"errors while benchmarking {path}:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def worker_rss_mb(master_pid: int) -> list[float]:
+    children = subprocess.run(
+        ["pgrep", "-P", str(master_pid)], capture_output=True, text=True
+    ).stdout.split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        sizes.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
+    return sizes
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--items", type=int, default=500)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--anonymous", action="store_true", help="read without an API key (no key lookup)"
+    )
+    options = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install -y wrk")
+
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{DB_NAME}",
+        "REDIS_URL": REDIS,
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DELIVERY_ANONYMOUS_RATE": "100000000/min",
+        "LOG_LEVEL": "WARNING",
+    }
+    print(f"Publishing {options.items} components through the workflow ...", flush=True)
+    started = time.monotonic()
+    populate(env, options.items)
+    print(f"  done in {time.monotonic() - started:.0f} s", flush=True)
+    secret = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "populate.py"), "--key"],
+        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    headers = {} if options.anonymous else {"Authorization": f"Api-Key {secret}"}
+
+    ceiling_file = Path(tempfile.mkstemp(suffix=".json")[1])
+    server_env = {**env, "BENCHMARK_CEILING_FILE": str(ceiling_file)}
+    ceiling_file.write_bytes(b"{}")  # replaced below, before the server starts
+    # Take the real list answer with a short-lived server, then start the measured one.
+    cases: dict[str, tuple[str, dict]] = {}
+    for phase in ("capture", "measure"):
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "gunicorn"),
+                "recovery.wsgi",
+                "--workers", "2",
+                "--bind", f"127.0.0.1:{PORT}",
+            ],
+            env=server_env, cwd=ROOT, start_new_session=True,
+        )  # fmt: skip
+        for _ in range(100):
+            try:
+                fetch("/api/v1/goals/", headers)
+                break
+            except OSError:
+                time.sleep(0.2)
+        if phase == "capture":
+            body, _ = fetch("/api/v1/components/?page_size=20", headers)
+            ceiling_file.write_bytes(body)
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait()
+            continue
+        list_body, list_headers = fetch("/api/v1/components/?page_size=20", headers)
+        assert list_body == ceiling_file.read_bytes(), "the ceiling must serve the same bytes"
+        first = json.loads(list_body)["results"][0]["slug"]
+        cases = {
+            "ceiling": ("/bench/ceiling/", headers),
+            "list": ("/api/v1/components/?page_size=20", headers),
+            "list+profile": (f"/api/v1/components/?page_size=20&profile={PROFILE}", headers),
+            "detail": (f"/api/v1/components/{first}/", headers),
+            "304": (
+                "/api/v1/components/?page_size=20",
+                {**headers, "If-None-Match": list_headers["ETag"]},
+            ),
+        }
+    try:
+        print(f"Warming up; then {options.rounds} interleaved rounds of {options.seconds} s")
+        for path, case_headers in cases.values():
+            wrk(path, 2, case_headers)
+        samples: dict[str, list[float]] = {case: [] for case in cases}
+        for round_ in range(options.rounds):
+            for case, (path, case_headers) in cases.items():
+                samples[case].append(wrk(path, options.seconds, case_headers))
+            print(f"  round {round_ + 1}: " + ", ".join(
+                f"{c} {s[-1]:.0f}" for c, s in samples.items()
+            ), flush=True)  # fmt: skip
+        rss = worker_rss_mb(server.pid)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
+        ceiling_file.unlink(missing_ok=True)
+
+    ceiling = statistics.median(samples["ceiling"])
+    print()
+    print(f"{options.items} published components, gunicorn 2 workers, PostgreSQL, Redis, wrk -c8;")
+    print(f"{'with an API key' if headers else 'anonymous'}; median of {options.rounds} rounds")
+    print(f"{'case':<14}{'req/s':>9}{'of ceiling':>12}{'target':>9}  ")
+    failures = 0
+    for case, values in samples.items():
+        rps = statistics.median(values)
+        share = rps / ceiling
+        target = TARGETS.get(case)
+        verdict = "" if target is None else ("ok" if share >= target else "MISSED")
+        failures += verdict == "MISSED"
+        target_text = f"{target:.0%}" if target else "-"
+        print(f"{case:<14}{rps:>9.0f}{share:>12.0%}{target_text:>9}  {verdict}")
+    print(f"worker memory (RSS): {', '.join(f'{m:.0f} MB' for m in rss)} (target < 150 MB)")
+    failures += any(m >= 150 for m in rss)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()

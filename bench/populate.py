@@ -1,0 +1,118 @@
+"""Fill the benchmark database: ``populate.py N`` publishes N components through the
+workflow; ``populate.py --key`` prints a fresh API key with a rate no benchmark reaches."""
+
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "recovery.settings")
+
+import django
+
+django.setup()
+
+from django.contrib.auth.models import Group, User  # noqa: E402
+
+from content import workflow  # noqa: E402
+from content.kinds import Kind  # noqa: E402
+from content.models import Contraindication, DeliveryKey, Goal, ReviewerProfile  # noqa: E402
+from content.workflow import CitationSpec, LinkSpec, VersionContent  # noqa: E402
+
+DETAILS = {
+    Kind.DIET: {
+        "foods": ["bone broth", "gelatin"],
+        "servings": "1 mug (250 ml)",
+        "timing": "evening",
+        "key_nutrients": ["glycine"],
+    },
+    Kind.SUPPLEMENT: {
+        "dose": {"amount": 3, "unit": "g"},
+        "timing": "bedtime",
+        "form": "powder",
+        "max_daily": {"amount": 3, "unit": "g"},
+        "with_food": "either",
+    },
+    Kind.YOGA: {
+        "steps": ["Sit side-on to a wall", "Swing the legs up", "Rest the arms by your sides"],
+        "duration_minutes": 10,
+        "level": "beginner",
+        "props": ["bolster", "blanket"],
+    },
+    Kind.PRANAYAMA: {
+        "breath_pattern": {"inhale": 4, "hold_in": 7, "exhale": 8, "hold_out": 0},
+        "rounds": 4,
+        "duration_minutes": 3,
+        "level": "beginner",
+    },
+    Kind.SLEEP_HYGIENE: {
+        "timing": "morning",
+        "time_of_day": "07:00",
+        "steps": ["Get up at the same time every day, weekends included"],
+    },
+}
+BODY = (
+    "## Why\n\nA short, practical explanation of what this does and for whom, with the "
+    "evidence behind it in plain words.\n\n## How\n\n1. First step, described carefully.\n"
+    "2. Second step, with what to notice.\n3. Third step, and when to stop.\n"
+)
+
+
+def person(username, group, credentials=None):
+    user, _ = User.objects.get_or_create(username=username)
+    user.groups.add(Group.objects.get(name=group))
+    if credentials:
+        ReviewerProfile.objects.get_or_create(
+            user=user, defaults={"display_name": username.title(), "credentials": credentials}
+        )
+    return user
+
+
+def populate(count: int) -> None:
+    slugs = ["pregnancy", "ssri", "maoi", "glaucoma", "epilepsy", "kidney-disease"]
+    for slug in slugs:
+        Contraindication.objects.get_or_create(
+            slug=slug, defaults={"name": slug.replace("-", " ").title(), "category": "condition"}
+        )
+    for slug in ["sleep", "stress", "anxiety"]:
+        Goal.objects.get_or_create(slug=slug, defaults={"name": slug.title()})
+    editor = person("bench-editor", "Editors")
+    reviewers = [person(f"bench-reviewer-{n}", "Reviewers", "RD") for n in range(2)]
+    kinds = list(Kind.values)
+    for n in range(count):
+        kind = kinds[n % len(kinds)]
+        links = [LinkSpec(slugs[n % 6], "avoid", "Not for people with this condition.")]
+        links.append(LinkSpec(slugs[(n + 1) % 6], "caution", "Ask your clinician first."))
+        content = VersionContent(
+            title=f"Component {n:04} for restful sleep",
+            summary="A gentle practice for the evening, studied for sleep quality.",
+            body=BODY,
+            change_note="First version.",
+            evidence_level="B",
+            details=DETAILS[kind],
+            goals=("sleep", "stress"),
+            contraindications=tuple(links),
+            citations=(
+                CitationSpec(
+                    title="Yamadera et al. 2007, Sleep and Biological Rhythms",
+                    doi="10.1111/j.1479-8425.2007.00262.x",
+                ),
+            ),
+        )
+        version = workflow.create_component(
+            user=editor, kind=kind, slug=f"component-{n:04}", content=content
+        )
+        version = workflow.submit_for_review(version=version, user=editor)
+        for reviewer in reviewers[: workflow.review_policy(kind).approvals_required]:
+            version = workflow.approve(
+                version=version, user=reviewer, seen_hash=version.content_hash
+            )
+        workflow.publish(version=version, user=reviewers[0])
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--key"]:
+        _, secret = DeliveryKey.objects.create_key(name="benchmark", requests_per_minute=10**9)
+        print(secret)
+    else:
+        populate(int(sys.argv[1]))
