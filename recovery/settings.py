@@ -145,6 +145,10 @@ DELIVERY_ANONYMOUS_RATE = os.environ.get("DELIVERY_ANONYMOUS_RATE", "120/min")
 #: Per worker, answers computed for the current delivery generation are kept up to this many
 #: bytes and reused until anything served changes (0 turns the reuse off).
 DELIVERY_ANSWER_CACHE_BYTES = int(os.environ.get("DELIVERY_ANSWER_CACHE_BYTES", str(32 * 2**20)))
+#: How workers learn that what they serve changed: ``listen`` (PostgreSQL LISTEN/NOTIFY, no
+#: round trip per request), ``query`` (read the generation row on every request), or
+#: ``auto`` (listen on PostgreSQL, query elsewhere).
+DELIVERY_FRESHNESS = os.environ.get("DELIVERY_FRESHNESS", "auto")
 #: Sent with every 200; a CDN in front may keep answers this long and then revalidate.
 DELIVERY_CACHE_CONTROL = os.environ.get("DELIVERY_CACHE_CONTROL", "public, max-age=60")
 

@@ -15,6 +15,10 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 def pytest_configure(config):
     from django.conf import settings
 
+    # Tests run inside transactions, where a NOTIFY is never delivered: read the generation
+    # row instead (tests/delivery/test_listen.py covers LISTEN with committed transactions).
+    settings.DELIVERY_FRESHNESS = "query"
+
     # Test users need no slow password hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -36,11 +40,11 @@ def fresh_delivery_caches():
     """Each test starts its database at generation 1 again: forget answers from earlier tests."""
     from content.delivery import freshness
 
-    freshness.answers.clear()
-    freshness.keys.clear()
+    for cache in (freshness.answers, freshness.keys, freshness.rates):
+        cache.clear()
     yield
-    freshness.answers.clear()
-    freshness.keys.clear()
+    for cache in (freshness.answers, freshness.keys, freshness.rates):
+        cache.clear()
 
 
 @pytest.fixture

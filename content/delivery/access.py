@@ -16,8 +16,7 @@ from rest_framework_api_key.permissions import KeyParser
 from content.models import DeliveryKey
 
 from . import freshness
-from .counters import increment
-from .freshness import generations
+from .freshness import RATE_WINDOW, generations, rate_identity, rates
 
 _INVALID = object()
 
@@ -72,30 +71,24 @@ class DeliveryAccess(BasePermission):
 class DeliveryThrottle(BaseThrottle):
     """Each key at its own rate per minute; anonymous clients by address at a set rate.
 
-    A fixed one-minute window counted with an atomic increment in the shared cache (Redis in
-    production), so the limit holds across workers and hosts and costs one small round trip,
-    whatever the rate. (DRF's SimpleRateThrottle keeps every request's timestamp in one cache
-    entry, which grows with the rate.)
+    A fixed one-minute window counted in the shared cache (Redis in production), so the
+    limit holds across workers and hosts; see ``freshness.RateCounter``. (DRF's
+    SimpleRateThrottle keeps every request's timestamp in one cache entry, which grows with
+    the rate.)
     """
-
-    window = 60
 
     def allow_request(self, request, view) -> bool:
         api_key = request.auth if isinstance(request.auth, DeliveryKey) else None
-        if api_key is not None:
-            limit, who = api_key.requests_per_minute, f"key:{api_key.pk}"
-        else:
-            limit, who = self._anonymous_per_window(), f"anon:{self.get_ident(request)}"
-        now = time.time()
-        window = int(now // self.window)
-        self.wait_seconds = max(1, math.ceil((window + 1) * self.window - now))
-        count = increment(f"throttle:delivery:{who}:{window}", ttl=self.window + 5)
+        limit = api_key.requests_per_minute if api_key else self._anonymous_per_window()
+        count, window_ends = rates.hit(rate_identity(request._request, api_key), limit)
+        self.wait_seconds = max(1, math.ceil(window_ends - time.time()))
         return count <= limit
 
     def wait(self) -> int:
         return self.wait_seconds
 
-    def _anonymous_per_window(self) -> int:
+    @staticmethod
+    def _anonymous_per_window() -> int:
         count, _, period = settings.DELIVERY_ANONYMOUS_RATE.partition("/")
         seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[:1] or "m"]
-        return max(1, int(int(count) * self.window / seconds))
+        return max(1, int(int(count) * RATE_WINDOW / seconds))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
+from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from . import schema, selectors
@@ -29,6 +30,10 @@ def _page_link(request: HttpRequest, position: dict | None) -> str:
 
 class DeliveryView(APIView):
     http_method_names = ["get", "head", "options"]
+
+    def perform_content_negotiation(self, request, force=False):
+        # Every answer is JSON (errors: problem+json), whatever the Accept header says.
+        return (JSONRenderer(), JSONRenderer.media_type)
 
 
 class ComponentList(DeliveryView):

@@ -6,7 +6,7 @@ from .content import (
     Version,
     VersionState,
 )
-from .delivery import DeliveryState, PublishedDocument, bump_generation
+from .delivery import DeliveryState, PublishedDocument
 from .keys import DeliveryKey
 from .parts import (
     Citation,
@@ -48,5 +48,4 @@ __all__ = [
     "Version",
     "VersionGoal",
     "VersionState",
-    "bump_generation",
 ]

@@ -63,12 +63,3 @@ class DeliveryState(models.Model):
 
     def __str__(self) -> str:
         return f"generation {self.generation}, keys {self.keys_generation}"
-
-
-def bump_generation(*, keys: bool = False) -> None:
-    """Say that what the API serves (or, with ``keys``, who may read it) has changed."""
-    field = "keys_generation" if keys else "generation"
-    updated = DeliveryState.objects.filter(pk=1).update(**{field: models.F(field) + 1})
-    if not updated:
-        DeliveryState.objects.get_or_create(pk=1)
-        DeliveryState.objects.filter(pk=1).update(**{field: models.F(field) + 1})

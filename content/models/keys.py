@@ -22,14 +22,14 @@ class DeliveryKey(AbstractAPIKey):
 
     def save(self, *args, **kwargs):
         # Workers cache validated keys per keys generation: a revocation takes effect at once.
-        from .delivery import bump_generation
+        from content.delivery.freshness import bump_generation
 
         with transaction.atomic():
             super().save(*args, **kwargs)
             bump_generation(keys=True)
 
     def delete(self, *args, **kwargs):
-        from .delivery import bump_generation
+        from content.delivery.freshness import bump_generation
 
         with transaction.atomic():
             result = super().delete(*args, **kwargs)

@@ -50,14 +50,14 @@ class ServedVocabulary(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        from .delivery import bump_generation
+        from content.delivery.freshness import bump_generation
 
         with transaction.atomic():
             super().save(*args, **kwargs)
             bump_generation()
 
     def delete(self, *args, **kwargs):
-        from .delivery import bump_generation
+        from content.delivery.freshness import bump_generation
 
         with transaction.atomic():
             result = super().delete(*args, **kwargs)

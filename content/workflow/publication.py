@@ -9,6 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from content.delivery.freshness import bump_generation
 from content.delivery.rendering import store_document
 from content.errors import DomainError, InvalidTransition
 from content.models import (
@@ -16,7 +17,6 @@ from content.models import (
     PublishedDocument,
     Version,
     VersionState,
-    bump_generation,
 )
 
 from . import policy
