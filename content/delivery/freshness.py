@@ -13,6 +13,7 @@ after N was committed, and the first request after a withdrawal no longer sees i
 from __future__ import annotations
 
 import logging
+import select
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -72,6 +73,9 @@ class Listener:
             if self._conn is None and not self._connect():
                 return None
             try:
+                # A zero-timeout select() is a single syscall; only read when data is waiting.
+                if not select.select([self._conn.fileno()], [], [], 0)[0]:
+                    return self._known
                 for note in self._conn.notifies(timeout=0):
                     content, keys = (int(part) for part in note.payload.split(":"))
                     self._known = Generations(

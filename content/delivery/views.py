@@ -49,7 +49,7 @@ class ComponentList(DeliveryView):
             previous_link = _page_link(request, page.previous)
             return f'{{"next":{next_link},"previous":{previous_link},"results":[{items}]}}'
 
-        return answer(request, compute)
+        return answer(request._request, compute)
 
 
 class ComponentDetail(DeliveryView):
@@ -63,7 +63,7 @@ class ComponentDetail(DeliveryView):
             body, links = found
             return with_suitability(body, links, profile)
 
-        return answer(request, compute)
+        return answer(request._request, compute)
 
 
 class ComponentHistory(DeliveryView):
@@ -78,7 +78,7 @@ class ComponentHistory(DeliveryView):
                 entry["superseded_at"] = timestamp(entry["superseded_at"])
             return dump({"slug": slug, "results": history})
 
-        return answer(request, compute)
+        return answer(request._request, compute)
 
 
 class ComponentVersion(DeliveryView):
@@ -92,16 +92,16 @@ class ComponentVersion(DeliveryView):
             body, links = found
             return with_suitability(body, links, profile)
 
-        return answer(request, compute)
+        return answer(request._request, compute)
 
 
 class ContraindicationList(DeliveryView):
     @extend_schema(**schema.contraindication_list)
     def get(self, request, *args, **kwargs) -> HttpResponse:
-        return answer(request, lambda: dump({"results": selectors.contraindications()}))
+        return answer(request._request, lambda: dump({"results": selectors.contraindications()}))
 
 
 class GoalList(DeliveryView):
     @extend_schema(**schema.goal_list)
     def get(self, request, *args, **kwargs) -> HttpResponse:
-        return answer(request, lambda: dump({"results": selectors.goals()}))
+        return answer(request._request, lambda: dump({"results": selectors.goals()}))
