@@ -101,9 +101,12 @@ def render_component(version: Version) -> tuple[dict[str, Any], list[list[Any]]]
             }
             for link in links
         ],
+        # Only interactions with components that are live: a draft's slug never leaks.
         "interactions": [
             {"component": slug, "severity": severity, "note": note}
-            for slug, severity, note in Interaction.objects.filter(version=version)
+            for slug, severity, note in Interaction.objects.filter(
+                version=version, other__documents__live=True
+            )
             .order_by("other__slug")
             .values_list("other__slug", "severity", "note")
         ],
@@ -147,3 +150,14 @@ def store_document(version: Version) -> PublishedDocument:
         published_at=version.published_at,
         live=True,
     )
+
+
+def refresh_mentions_of(item_id: int) -> None:
+    """Re-render the live documents whose interactions name ``item_id``, which has just gone
+    live or been withdrawn, so that they name it exactly while it is published."""
+    mentioning = PublishedDocument.objects.filter(
+        live=True, version__interactions__other_id=item_id
+    ).select_related("version__item")
+    for document in mentioning:
+        rendered, _ = render_component(document.version)
+        PublishedDocument.objects.filter(pk=document.pk).update(body=dump(rendered))

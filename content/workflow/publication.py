@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from content.delivery.freshness import bump_generation
-from content.delivery.rendering import store_document
+from content.delivery.rendering import refresh_mentions_of, store_document
 from content.errors import DomainError, InvalidTransition
 from content.models import (
     AuditAction,
@@ -74,6 +74,7 @@ def _go_live(version: Version, *, actor: AbstractBaseUser | None, published_by, 
         update_fields=["state", "published_at", "published_by", "next_review_due", "updated_at"]
     )
     store_document(version)
+    refresh_mentions_of(version.item_id)
     bump_generation()
     record(
         version=version,
@@ -169,6 +170,7 @@ def withdraw(*, version: Version, user: AbstractBaseUser, reason: str) -> Versio
     PublishedDocument.objects.filter(version=version).update(
         live=False, withdrawn_at=version.withdrawn_at
     )
+    refresh_mentions_of(version.item_id)
     bump_generation()
     record(
         version=version,

@@ -80,6 +80,29 @@ def test_interactions_name_the_other_component(client, publish, people):
     ]
 
 
+def test_interactions_never_name_an_unpublished_component(client, publish, people):
+    editor, reviewer, _ = people
+    tyrosine = builders.draft(editor, slug="l-tyrosine-morning", kind="supplement")
+    publish(
+        "l-tryptophan-evening",
+        kind="supplement",
+        interactions=(
+            {"component": "l-tyrosine-morning", "severity": "separate", "note": "LAT1."},
+        ),
+    )
+    url = "/api/v1/components/l-tryptophan-evening/"
+    assert client.get(url).json()["interactions"] == []
+    assert b"l-tyrosine-morning" not in client.get("/api/v1/components/").content
+    # Once the other component is published, the interaction appears; withdrawn, it goes.
+    tyrosine = workflow.submit_for_review(version=tyrosine, user=editor)
+    live = workflow.publish(version=builders.approve_fully(tyrosine, reviewer), user=reviewer)
+    assert [i["component"] for i in client.get(url).json()["interactions"]] == [
+        "l-tyrosine-morning"
+    ]
+    workflow.withdraw(version=live, user=reviewer, reason="Checking.")
+    assert client.get(url).json()["interactions"] == []
+
+
 def test_list_filters_by_kind_goal_and_words(client, publish):
     publish("legs-up-the-wall", kind="yoga", goals=["sleep"], title="Legs up the wall")
     publish("bhramari", kind="pranayama", goals=["stress"], title="Humming bee breath")
