@@ -90,6 +90,9 @@ def main() -> None:
     parser.add_argument(
         "--anonymous", action="store_true", help="read without an API key (no key lookup)"
     )
+    parser.add_argument(
+        "--cases", default="", help="comma-separated subset, e.g. 304 (the ceiling always runs)"
+    )
     options = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is needed: apt-get install -y wrk")
@@ -153,6 +156,9 @@ def main() -> None:
                 {**headers, "If-None-Match": list_headers["ETag"]},
             ),
         }
+    if options.cases:
+        wanted = {"ceiling", *options.cases.split(",")}
+        cases = {name: case for name, case in cases.items() if name in wanted}
     try:
         print(f"Warming up; then {options.rounds} interleaved rounds of {options.seconds} s")
         for path, case_headers in cases.values():

@@ -1,11 +1,13 @@
 import os
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import path
+
+from content.delivery.urls import urlpatterns as delivery_urlpatterns
 
 urlpatterns = [
+    *delivery_urlpatterns,
     path("admin/", admin.site.urls),
-    path("api/", include("content.delivery.urls")),
 ]
 
 if os.environ.get("BENCHMARK_CEILING_FILE"):  # only while bench/delivery.py runs

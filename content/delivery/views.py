@@ -10,6 +10,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
 from . import schema, selectors
+from .access import ApiKeyAuthentication, DeliveryAccess
 from .http import answer, with_suitability
 from .params import encode_cursor, read_detail_profile, read_list_query
 from .rendering import dump, timestamp
@@ -28,12 +29,26 @@ def _page_link(request: HttpRequest, position: dict | None) -> str:
     return dump(request.build_absolute_uri(f"{request.path}?{params.urlencode()}"))
 
 
+_JSON = (JSONRenderer(), JSONRenderer.media_type)
+_AUTHENTICATORS = [ApiKeyAuthentication()]
+_PERMISSIONS = [DeliveryAccess()]
+
+
 class DeliveryView(APIView):
+    """Base of the delivery endpoints. The access classes hold no per-request state, so one
+    instance of each serves every request (DRF would build them anew each time)."""
+
     http_method_names = ["get", "head", "options"]
 
     def perform_content_negotiation(self, request, force=False):
         # Every answer is JSON (errors: problem+json), whatever the Accept header says.
-        return (JSONRenderer(), JSONRenderer.media_type)
+        return _JSON
+
+    def get_authenticators(self):
+        return _AUTHENTICATORS
+
+    def get_permissions(self):
+        return _PERMISSIONS
 
 
 class ComponentList(DeliveryView):
