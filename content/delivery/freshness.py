@@ -161,9 +161,12 @@ class RateCounter:
     round trip; near it, the count is exact across workers and hosts.
     """
 
-    FLUSH_EVERY = 16
-    FLUSH_AFTER = 0.25
-    EXACT_MARGIN = 256
+    # Other workers' unflushed requests stay below FLUSH_EVERY each, so with up to
+    # EXACT_MARGIN / FLUSH_EVERY + 1 workers (17) every worker is counting exactly before
+    # the limit is reached.
+    FLUSH_EVERY = 64
+    FLUSH_AFTER = 1.0
+    EXACT_MARGIN = 1024
 
     def __init__(self) -> None:
         self._lock = Lock()
