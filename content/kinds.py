@@ -22,6 +22,22 @@ class Kind(models.TextChoices):
     SLEEP_HYGIENE = "sleep_hygiene", "Sleep hygiene"
 
 
+#: The kind of a plan's identity. Plans share the workflow with components but are not one
+#: of the component kinds.
+PLAN = "plan"
+ITEM_KINDS = [*Kind.choices, (PLAN, "Plan")]
+
+
+class Frequency(models.TextChoices):
+    """How often a plan item is done within its weeks."""
+
+    DAILY = "daily", "Daily"
+    WEEKDAYS = "weekdays", "Weekdays"
+    WEEKLY = "weekly", "Weekly"
+    TWICE_WEEKLY = "twice_weekly", "Twice a week"
+    AS_NEEDED = "as_needed", "As needed"
+
+
 class Slot(models.TextChoices):
     """A time of day, used by component timing and by plan items."""
 

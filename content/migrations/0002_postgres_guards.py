@@ -18,10 +18,13 @@ CONTENT_COLUMNS = [
     "content_hash",
 ]
 
-old_row = ", ".join(f"OLD.{c}" for c in CONTENT_COLUMNS)
-new_row = ", ".join(f"NEW.{c}" for c in CONTENT_COLUMNS)
 
-FORWARD = f"""
+
+def version_guard_function(columns: list[str]) -> str:
+    """The trigger function refusing changes to ``columns`` of a frozen version."""
+    old_row = ", ".join(f"OLD.{c}" for c in columns)
+    new_row = ", ".join(f"NEW.{c}" for c in columns)
+    return f"""
 CREATE OR REPLACE FUNCTION content_version_guard() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'DELETE' THEN
@@ -44,7 +47,19 @@ BEGIN
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
+"""
 
+
+def part_trigger(table: str) -> str:
+    """The trigger refusing any change to ``table``'s rows that belong to a frozen version."""
+    return f"""
+CREATE TRIGGER {table}_frozen_guard
+    BEFORE INSERT OR UPDATE OR DELETE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION content_version_part_guard();
+"""
+
+
+FORWARD = version_guard_function(CONTENT_COLUMNS) + """
 CREATE TRIGGER content_version_guard
     BEFORE UPDATE OR DELETE ON content_version
     FOR EACH ROW EXECUTE FUNCTION content_version_guard();
@@ -89,11 +104,7 @@ PART_TABLES = [
 APPEND_ONLY_TABLES = ["content_auditentry", "content_approval"]
 
 for table in PART_TABLES:
-    FORWARD += f"""
-CREATE TRIGGER {table}_frozen_guard
-    BEFORE INSERT OR UPDATE OR DELETE ON {table}
-    FOR EACH ROW EXECUTE FUNCTION content_version_part_guard();
-"""
+    FORWARD += part_trigger(table)
 for table in APPEND_ONLY_TABLES:
     FORWARD += f"""
 CREATE TRIGGER {table}_append_only

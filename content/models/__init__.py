@@ -14,6 +14,7 @@ from .parts import (
     Interaction,
     InteractionSeverity,
     LinkSeverity,
+    PlanItem,
     VersionGoal,
 )
 from .reviews import Approval, ReviewerProfile
@@ -43,6 +44,7 @@ __all__ = [
     "Interaction",
     "InteractionSeverity",
     "LinkSeverity",
+    "PlanItem",
     "PublishedDocument",
     "ReviewerProfile",
     "Version",

@@ -21,6 +21,7 @@ class AuditAction(models.TextChoices):
     WITHDRAW = "withdraw", "Withdraw"
     REVISE = "revise", "Revise"
     ROLLBACK = "rollback", "Roll back"
+    FLAG = "flag", "Flag for review"
 
 
 #: Actions whose actor wrote (part of) the version, and so may never review it.

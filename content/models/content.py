@@ -15,7 +15,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from content.errors import FrozenVersionError
-from content.kinds import Kind
+from content.kinds import ITEM_KINDS
 
 from .vocabulary import slug_validator
 
@@ -47,14 +47,17 @@ class EvidenceLevel(models.TextChoices):
 
 
 class ContentItem(models.Model):
-    """A component's stable identity: its kind and the slug apps store."""
+    """A component's or plan's stable identity: its kind and the slug apps store."""
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20, choices=ITEM_KINDS)
     slug = models.SlugField(max_length=100, unique=True, validators=[slug_validator])
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    #: Set when something this item depends on changed under it (a plan whose component was
+    #: withdrawn): reviewers should look at it. Cleared when a new version is published.
+    flagged_for_review = models.TextField(blank=True)
 
     class Meta:
         ordering = ["slug"]
@@ -101,7 +104,12 @@ class Version(models.Model):
     summary = models.TextField(max_length=1000)
     body = models.TextField(blank=True, help_text="Markdown.")
     details = models.JSONField(default=dict, blank=True)
-    evidence_level = models.CharField(max_length=1, choices=EvidenceLevel.choices)
+    evidence_level = models.CharField(
+        max_length=1, choices=EvidenceLevel.choices, blank=True, help_text="Components only."
+    )
+    duration_weeks = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Plans only."
+    )
     change_note = models.TextField(help_text="What changed in this version, and why.")
     goals = models.ManyToManyField("content.Goal", through="content.VersionGoal", blank=True)
 

@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 from content.errors import FrozenVersionError
+from content.kinds import Frequency, Slot
 
 from .content import ContentItem, Version, VersionState
 from .vocabulary import Contraindication, Goal
@@ -150,3 +151,30 @@ class Citation(VersionPart):
             raise ValidationError(
                 "Give the citation a DOI, a PMID or a URL so readers can find it."
             )
+
+
+class PlanItem(VersionPart):
+    """One scheduled component of a plan version: when in the day, which weeks, how often."""
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="plan_items")
+    component = models.ForeignKey(ContentItem, on_delete=models.PROTECT, related_name="+")
+    slot = models.CharField(max_length=10, choices=Slot.choices)
+    week_from = models.PositiveSmallIntegerField()
+    week_to = models.PositiveSmallIntegerField()
+    frequency = models.CharField(max_length=15, choices=Frequency.choices)
+    order = models.PositiveSmallIntegerField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "order"], name="plan_item_order_unique"),
+            models.CheckConstraint(
+                condition=models.Q(week_from__gte=1) & models.Q(week_to__gte=models.F("week_from")),
+                name="plan_item_weeks_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        weeks = f"weeks {self.week_from}-{self.week_to}"
+        return f"{self.order}. {self.component.slug} ({self.slot}, {weeks})"

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from content.errors import ContentInvalid, InvalidTransition, StaleEdit
-from content.kinds import Kind
+from content.kinds import PLAN, Kind
 from content.models import (
     WORKING_STATES,
     AuditAction,
@@ -19,6 +19,7 @@ from content.models import (
     ContraindicationLink,
     Goal,
     Interaction,
+    PlanItem,
     Version,
     VersionGoal,
     VersionState,
@@ -27,30 +28,59 @@ from content.models.vocabulary import slug_validator
 
 from . import policy
 from .audit import record
-from .snapshot import VersionContent, read_content
+from .snapshot import Content, PlanContent, VersionContent, read_content
 from .state import lock_version
 from .validation import validate_content
 
 
-def _write_content(version: Version, content: VersionContent) -> None:
+def _write_content(version: Version, content: Content) -> None:
     """Replace everything the draft ``version`` says with ``content``."""
     version.title = content.title
     version.summary = content.summary
     version.body = content.body
-    version.details = content.details
-    version.evidence_level = content.evidence_level
     version.change_note = content.change_note
+    if isinstance(content, PlanContent):
+        version.duration_weeks = content.duration_weeks
+    else:
+        version.details = content.details
+        version.evidence_level = content.evidence_level
     version.save()
 
     VersionGoal.objects.filter(version=version).delete()
-    ContraindicationLink.objects.filter(version=version).delete()
-    Interaction.objects.filter(version=version).delete()
-    Citation.objects.filter(version=version).delete()
-
     goals = Goal.objects.in_bulk(content.goals, field_name="slug")
     VersionGoal.objects.bulk_create(
         VersionGoal(version=version, goal=goals[slug]) for slug in content.goals
     )
+    if isinstance(content, PlanContent):
+        _write_plan_items(version, content)
+    else:
+        _write_component_parts(version, content)
+
+
+def _write_plan_items(version: Version, content: PlanContent) -> None:
+    PlanItem.objects.filter(version=version).delete()
+    components = ContentItem.objects.in_bulk(
+        [i.component for i in content.items], field_name="slug"
+    )
+    PlanItem.objects.bulk_create(
+        PlanItem(
+            version=version,
+            component=components[i.component],
+            slot=i.slot,
+            week_from=i.week_from,
+            week_to=i.week_to,
+            frequency=i.frequency,
+            order=i.order,
+            note=i.note,
+        )
+        for i in content.items
+    )
+
+
+def _write_component_parts(version: Version, content: VersionContent) -> None:
+    ContraindicationLink.objects.filter(version=version).delete()
+    Interaction.objects.filter(version=version).delete()
+    Citation.objects.filter(version=version).delete()
     vocabulary = Contraindication.objects.in_bulk(
         [c.contraindication for c in content.contraindications], field_name="slug"
     )
@@ -81,10 +111,22 @@ def create_component(
     *, user: AbstractBaseUser, kind: str, slug: str, content: VersionContent
 ) -> Version:
     """Create a component with ``content`` as its first draft, version 1."""
+    return _create_item(user=user, kind=kind, slug=slug, content=content, kinds=Kind.values)
+
+
+@transaction.atomic
+def create_plan(*, user: AbstractBaseUser, slug: str, content: PlanContent) -> Version:
+    """Create a plan with ``content`` as its first draft, version 1."""
+    return _create_item(user=user, kind=PLAN, slug=slug, content=content, kinds=[PLAN])
+
+
+def _create_item(
+    *, user: AbstractBaseUser, kind: str, slug: str, content: Content, kinds: list[str]
+) -> Version:
     policy.require(user, policy.CREATE, "create content")
-    if kind not in Kind.values:
+    if kind not in kinds:
         raise ContentInvalid(
-            f"Unknown kind '{kind}'; choose one of {', '.join(Kind.values)}.",
+            f"Unknown kind '{kind}'; choose one of {', '.join(kinds)}.",
             {"kind": [f"unknown kind '{kind}'"]},
         )
     try:
@@ -117,7 +159,7 @@ def edit_draft(
     *,
     version: Version,
     user: AbstractBaseUser,
-    content: VersionContent,
+    content: Content,
     expected_edit_count: int,
 ) -> Version:
     """Replace what the draft ``version`` says with ``content``.

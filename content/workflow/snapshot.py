@@ -11,10 +11,12 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from content.kinds import PLAN
 from content.models import (
     Citation,
     ContraindicationLink,
     Interaction,
+    PlanItem,
     Version,
     VersionGoal,
 )
@@ -77,8 +79,53 @@ class VersionContent:
         return cls(**data)
 
 
-def read_content(version: Version) -> VersionContent:
+@dataclass(frozen=True)
+class PlanItemSpec:
+    component: str
+    slot: str
+    week_from: int
+    week_to: int
+    frequency: str
+    order: int
+    note: str = ""
+
+    def describe(self) -> str:
+        """How an error message names this item: 'item 2 (l-tyrosine, morning, weeks 1-4)'."""
+        return (
+            f"item {self.order} ({self.component}, {self.slot}, "
+            f"weeks {self.week_from}-{self.week_to})"
+        )
+
+
+@dataclass(frozen=True)
+class PlanContent:
+    """Everything a plan version says: its schedule of components, goals and duration."""
+
+    title: str
+    summary: str
+    change_note: str
+    duration_weeks: int
+    body: str = ""
+    goals: tuple[str, ...] = ()
+    items: tuple[PlanItemSpec, ...] = ()
+
+    @classmethod
+    def build(cls, **data: Any) -> PlanContent:
+        data = dict(data)
+        data["goals"] = tuple(data.get("goals", ()))
+        data["items"] = tuple(
+            i if isinstance(i, PlanItemSpec) else PlanItemSpec(**i) for i in data.get("items", ())
+        )
+        return cls(**data)
+
+
+Content = VersionContent | PlanContent
+
+
+def read_content(version: Version) -> Content:
     """Return what ``version`` says, as stored."""
+    if version.item.kind == PLAN:
+        return _read_plan(version)
     goals = VersionGoal.objects.filter(version=version).values_list("goal__slug", flat=True)
     links = ContraindicationLink.objects.filter(version=version).values_list(
         "contraindication__slug", "severity", "note"
@@ -101,18 +148,40 @@ def read_content(version: Version) -> VersionContent:
     )
 
 
-def canonical_payload(version: Version, content: VersionContent) -> dict[str, Any]:
+def _read_plan(version: Version) -> PlanContent:
+    goals = VersionGoal.objects.filter(version=version).values_list("goal__slug", flat=True)
+    items = PlanItem.objects.filter(version=version).order_by("order")
+    return PlanContent(
+        title=version.title,
+        summary=version.summary,
+        change_note=version.change_note,
+        duration_weeks=version.duration_weeks,
+        body=version.body,
+        goals=tuple(sorted(goals)),
+        items=tuple(
+            PlanItemSpec(*row)
+            for row in items.values_list(
+                "component__slug", "slot", "week_from", "week_to", "frequency", "order", "note"
+            )
+        ),
+    )
+
+
+def canonical_payload(version: Version, content: Content) -> dict[str, Any]:
     """The identity and content of a version in a fixed order, ready to hash."""
     data = asdict(content)
     data["goals"] = sorted(data["goals"])
-    data["contraindications"] = sorted(
-        data["contraindications"], key=lambda c: c["contraindication"]
-    )
-    data["interactions"] = sorted(data["interactions"], key=lambda i: i["component"])
+    if isinstance(content, PlanContent):
+        data["items"] = sorted(data["items"], key=lambda i: i["order"])
+    else:
+        data["contraindications"] = sorted(
+            data["contraindications"], key=lambda c: c["contraindication"]
+        )
+        data["interactions"] = sorted(data["interactions"], key=lambda i: i["component"])
     return {"kind": version.item.kind, "slug": version.item.slug, "number": version.number, **data}
 
 
-def content_hash(version: Version, content: VersionContent | None = None) -> str:
+def content_hash(version: Version, content: Content | None = None) -> str:
     """SHA-256 over everything ``version`` says (its stored content unless one is given)."""
     if content is None:
         content = read_content(version)

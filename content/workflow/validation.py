@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from content.errors import ContentInvalid
-from content.kinds import validate_details
+from content.kinds import PLAN, Frequency, Slot, validate_details
 from content.models import (
     ContentItem,
     Contraindication,
@@ -17,7 +17,7 @@ from content.models import (
 )
 from content.models.parts import doi_validator, pmid_validator
 
-from .snapshot import VersionContent
+from .snapshot import Content, PlanContent
 
 
 def _check(errors: dict[str, list[str]], field: str, ok: bool, message: str) -> None:
@@ -33,14 +33,34 @@ def _validator_ok(validator, value: str) -> bool:
     return True
 
 
-def validate_content(*, kind: str, slug: str, content: VersionContent) -> None:
-    """Raise ``ContentInvalid`` listing every problem with ``content`` for an item of ``kind``."""
-    errors: dict[str, list[str]] = {}
+def _common(errors: dict[str, list[str]], content: Content) -> None:
+    """What components and plans alike must say: title, summary, change note, known goals."""
     for name in ("title", "summary", "change_note"):
         _check(
             errors, name, bool(getattr(content, name).strip()), f"{name}: this field is required."
         )
     _check(errors, "title", len(content.title) <= 200, "title: at most 200 characters.")
+    known_goals = set(Goal.objects.filter(slug__in=content.goals).values_list("slug", flat=True))
+    for slug_ in content.goals:
+        _check(errors, "goals", slug_ in known_goals, f"goals: unknown goal '{slug_}'.")
+    _check(errors, "goals", len(set(content.goals)) == len(content.goals), "goals: listed twice.")
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        first = next(iter(errors.values()))[0]
+        count = sum(len(v) for v in errors.values())
+        more = f" (and {count - 1} more)" if count > 1 else ""
+        raise ContentInvalid(f"The content is not valid: {first}{more}", errors)
+
+
+def validate_content(*, kind: str, slug: str, content: Content) -> None:
+    """Raise ``ContentInvalid`` listing every problem with ``content`` for an item of ``kind``."""
+    if isinstance(content, PlanContent):
+        validate_plan_content(content)
+        return
+    errors: dict[str, list[str]] = {}
+    _common(errors, content)
     _check(
         errors,
         "evidence_level",
@@ -51,11 +71,6 @@ def validate_content(*, kind: str, slug: str, content: VersionContent) -> None:
         validate_details(kind, content.details)
     except ValidationError as exc:
         errors.setdefault("details", []).extend(exc.message_dict.get("details", exc.messages))
-
-    known_goals = set(Goal.objects.filter(slug__in=content.goals).values_list("slug", flat=True))
-    for slug_ in content.goals:
-        _check(errors, "goals", slug_ in known_goals, f"goals: unknown goal '{slug_}'.")
-    _check(errors, "goals", len(set(content.goals)) == len(content.goals), "goals: listed twice.")
 
     wanted = [c.contraindication for c in content.contraindications]
     known = set(Contraindication.objects.filter(slug__in=wanted).values_list("slug", flat=True))
@@ -143,8 +158,62 @@ def validate_content(*, kind: str, slug: str, content: VersionContent) -> None:
                 f"{where}.url: {citation.url!r} is not an http(s) URL.",
             )
 
-    if errors:
-        first = next(iter(errors.values()))[0]
-        count = sum(len(v) for v in errors.values())
-        more = f" (and {count - 1} more)" if count > 1 else ""
-        raise ContentInvalid(f"The content is not valid: {first}{more}", errors)
+    _raise(errors)
+
+
+MAX_PLAN_WEEKS = 52
+
+
+def validate_plan_content(content: PlanContent) -> None:
+    """A plan's own rules: a duration, at least one item, and items that make sense alone.
+    (How items combine is checked against published components in ``plan_rules``.)"""
+    errors: dict[str, list[str]] = {}
+    _common(errors, content)
+    weeks = content.duration_weeks
+    _check(
+        errors,
+        "duration_weeks",
+        isinstance(weeks, int) and 1 <= weeks <= MAX_PLAN_WEEKS,
+        f"duration_weeks: a whole number of weeks from 1 to {MAX_PLAN_WEEKS}.",
+    )
+    _check(errors, "items", bool(content.items), "items: a plan needs at least one item.")
+    orders = [i.order for i in content.items]
+    _check(errors, "items", len(set(orders)) == len(orders), "items: each order number once.")
+    slugs = {i.component for i in content.items}
+    kinds = dict(ContentItem.objects.filter(slug__in=slugs).values_list("slug", "kind"))
+    for item in content.items:
+        where = item.describe()
+        _check(errors, "items", item.component in kinds, f"{where}: no component has this slug.")
+        _check(
+            errors,
+            "items",
+            kinds.get(item.component, "") != PLAN,
+            f"{where}: a plan cannot contain another plan.",
+        )
+        _check(
+            errors,
+            "items",
+            item.slot in Slot.values,
+            f"{where}: slot {item.slot!r} is not allowed; choose one of {', '.join(Slot.values)}.",
+        )
+        _check(
+            errors,
+            "items",
+            item.frequency in Frequency.values,
+            f"{where}: frequency {item.frequency!r} is not allowed; "
+            f"choose one of {', '.join(Frequency.values)}.",
+        )
+        _check(
+            errors,
+            "items",
+            1 <= item.week_from <= item.week_to,
+            f"{where}: weeks must run from week 1 or later, forwards.",
+        )
+        if isinstance(weeks, int):
+            _check(
+                errors,
+                "items",
+                item.week_to <= weeks,
+                f"{where}: runs past the plan's {weeks} weeks.",
+            )
+    _raise(errors)
