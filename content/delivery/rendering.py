@@ -9,11 +9,13 @@ from typing import Any
 import nh3
 from markdown_it import MarkdownIt
 
+from content.kinds import PLAN
 from content.models import (
     Approval,
     Citation,
     ContraindicationLink,
     Interaction,
+    PlanItem,
     PublishedDocument,
     Version,
     VersionGoal,
@@ -130,9 +132,44 @@ def _keys(ids) -> str:
     return f"|{'|'.join(str(i) for i in ids)}|" if ids else ""
 
 
+def render_plan(version: Version) -> dict[str, Any]:
+    """The plan's own document. Its items name their components by slug; the API resolves
+    them to the components' current published versions when it answers."""
+    items = PlanItem.objects.filter(version=version).select_related("component").order_by("order")
+    return {
+        "type": "plan",
+        "slug": version.item.slug,
+        "version": version.number,
+        "title": version.title,
+        "summary": version.summary,
+        "body_markdown": version.body,
+        "body_html": markdown_to_html(version.body),
+        "goals": sorted(
+            VersionGoal.objects.filter(version=version).values_list("goal__slug", flat=True)
+        ),
+        "duration_weeks": version.duration_weeks,
+        "items": [
+            {
+                "component": item.component.slug,
+                "slot": item.slot,
+                "weeks": {"from": item.week_from, "to": item.week_to},
+                "frequency": item.frequency,
+                "order": item.order,
+                "note": item.note,
+            }
+            for item in items
+        ],
+        "review": _review_block(version),
+        "published_at": timestamp(version.published_at),
+    }
+
+
 def store_document(version: Version) -> PublishedDocument:
     """Render the just-published ``version`` and store it as the item's live document."""
-    document, links = render_component(version)
+    if version.item.kind == PLAN:
+        document, links = render_plan(version), []
+    else:
+        document, links = render_component(version)
     goal_ids = VersionGoal.objects.filter(version=version).values_list("goal_id", flat=True)
     return PublishedDocument.objects.create(
         version=version,

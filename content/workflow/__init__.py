@@ -5,7 +5,7 @@ change and appends an audit entry, all in one transaction. The admin, the API, t
 management commands and the shell all call these; nothing else writes content.
 """
 
-from .drafts import create_component, edit_draft, revise, roll_back
+from .drafts import create_component, create_plan, edit_draft, revise, roll_back
 from .policy import authors_of, review_policy
 from .publication import publish, publish_due, schedule_publication, withdraw
 from .review import approve, request_changes, submit_for_review, valid_approvals
@@ -13,6 +13,8 @@ from .snapshot import (
     CitationSpec,
     InteractionSpec,
     LinkSpec,
+    PlanContent,
+    PlanItemSpec,
     VersionContent,
     content_hash,
     read_content,
@@ -22,11 +24,14 @@ __all__ = [
     "CitationSpec",
     "InteractionSpec",
     "LinkSpec",
+    "PlanContent",
+    "PlanItemSpec",
     "VersionContent",
     "approve",
     "authors_of",
     "content_hash",
     "create_component",
+    "create_plan",
     "edit_draft",
     "publish",
     "publish_due",

@@ -14,6 +14,7 @@ from content.delivery.rendering import refresh_mentions_of, store_document
 from content.errors import DomainError, InvalidTransition
 from content.models import (
     AuditAction,
+    ContentItem,
     PublishedDocument,
     Version,
     VersionState,
@@ -21,6 +22,7 @@ from content.models import (
 
 from . import policy
 from .audit import record
+from .composition import check_composition
 from .review import valid_approvals
 from .snapshot import content_hash
 from .state import lock_item, lock_version, require_state
@@ -44,6 +46,7 @@ def _check_publishable(version: Version) -> None:
             f"Version {version.number} of '{version.item.slug}' has {approvers} valid "
             f"approval(s) of the content it holds; {required} are needed to publish it."
         )
+    check_composition(version)
 
 
 def _go_live(version: Version, *, actor: AbstractBaseUser | None, published_by, comment: str):
@@ -73,6 +76,7 @@ def _go_live(version: Version, *, actor: AbstractBaseUser | None, published_by, 
     version.save(
         update_fields=["state", "published_at", "published_by", "next_review_due", "updated_at"]
     )
+    ContentItem.objects.filter(pk=version.item_id).update(flagged_for_review="")
     store_document(version)
     refresh_mentions_of(version.item_id)
     bump_generation()
@@ -154,6 +158,24 @@ def publish_due(*, now: datetime | None = None) -> tuple[list[Version], list[tup
     return published, refused
 
 
+def _flag_plans_using(component: Version, *, user: AbstractBaseUser, reason: str) -> None:
+    """A withdrawn component leaves every published plan that uses it: flag those plans for
+    review, and say so in the audit log."""
+    plans = Version.objects.filter(
+        state=VersionState.PUBLISHED, plan_items__component_id=component.item_id
+    ).select_related("item")
+    note = f"Component '{component.item.slug}' was withdrawn: {reason}"
+    for plan in plans.distinct():
+        ContentItem.objects.filter(pk=plan.item_id).update(flagged_for_review=note)
+        record(
+            version=plan,
+            action=AuditAction.FLAG,
+            actor=user,
+            from_state=plan.state,
+            comment=f"{note} The plan is served without it until it is revised.",
+        )
+
+
 @transaction.atomic
 def withdraw(*, version: Version, user: AbstractBaseUser, reason: str) -> Version:
     """Take the published ``version`` down at once; apps stop receiving it."""
@@ -170,6 +192,7 @@ def withdraw(*, version: Version, user: AbstractBaseUser, reason: str) -> Versio
     PublishedDocument.objects.filter(version=version).update(
         live=False, withdrawn_at=version.withdrawn_at
     )
+    _flag_plans_using(version, user=user, reason=reason.strip())
     refresh_mentions_of(version.item_id)
     bump_generation()
     record(

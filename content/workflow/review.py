@@ -11,6 +11,7 @@ from content.models import Approval, AuditAction, Version, VersionState
 
 from . import policy
 from .audit import record
+from .composition import check_composition
 from .snapshot import content_hash, read_content
 from .state import lock_version, require_state
 from .validation import validate_content
@@ -24,6 +25,7 @@ def submit_for_review(*, version: Version, user: AbstractBaseUser) -> Version:
     require_state(version, VersionState.DRAFT, "submit")
     content = read_content(version)
     validate_content(kind=version.item.kind, slug=version.item.slug, content=content)
+    check_composition(version)
     version.content_hash = content_hash(version, content)
     version.state = VersionState.IN_REVIEW
     version.submitted_at = timezone.now()
