@@ -8,10 +8,9 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from . import freshness
+from . import freshness, selectors
 from .freshness import generations
 from .rendering import dump
-from .selectors import suitability
 
 JSON = "application/json"
 
@@ -20,7 +19,40 @@ def with_suitability(body: str, links: list, profile) -> str:
     """Add ``suitability`` to a rendered item without parsing it: the body is a JSON object."""
     if profile is None:
         return body
-    return f'{body[:-1]},"suitability":{dump(suitability(links, profile))}}}'
+    return f'{body[:-1]},"suitability":{dump(selectors.suitability(links, profile))}}}'
+
+
+def compose_plans(rows: list[tuple[str, list, list]], profile) -> list[str]:
+    """Each plan's body with its items resolved to the components' live documents.
+
+    Items whose component is no longer published are left out (the plan is flagged for
+    review). With a profile, items to avoid are moved to ``removed`` with the reasons, and
+    every item kept carries its ``suitability``. One query for all the plans' components.
+    """
+    components = selectors.live_components_by_item(
+        {component_id for _, _, items in rows for component_id, _ in items}
+    )
+    answers = []
+    for body, _, items in rows:
+        kept, removed = [], []
+        for component_id, rest in items:
+            found = components.get(component_id)
+            if found is None:
+                continue
+            slug, title, component_body, links = found
+            if profile is None:
+                kept.append(f'{{"component":{component_body},{rest}')
+                continue
+            fit = selectors.suitability(links, profile)
+            if fit["status"] == "avoid":
+                removed.append({"component": slug, "title": title, "reasons": fit["reasons"]})
+            else:
+                kept.append(
+                    f'{{"component":{component_body},{rest[:-1]},"suitability":{dump(fit)}}}'
+                )
+        tail = f',"removed":{dump(removed)}' if profile is not None else ""
+        answers.append(f'{body[:-1]},"items":[{",".join(kept)}]{tail}}}')
+    return answers
 
 
 def _etag_matches(header: str, etag: str) -> bool:

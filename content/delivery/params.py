@@ -38,6 +38,7 @@ class ListQuery:
     profile: Profile | None = None
     page_size: int = PAGE_SIZE_DEFAULT
     cursor: dict | None = None
+    plans: bool = False
     errors: list[dict] = field(default_factory=list)
     unknown_contraindications: list[str] = field(default_factory=list)
 
@@ -135,11 +136,14 @@ def read_profile(params: QueryDict, query: ListQuery) -> Profile | None:
     return profile
 
 
-def read_list_query(params: QueryDict, *, filters: bool = True) -> ListQuery:
-    """Parse a list request's parameters, raising ``ParameterProblem`` naming every bad one."""
-    query = ListQuery()
+def read_list_query(params: QueryDict, *, filters: bool = True, plans: bool = False) -> ListQuery:
+    """Parse a list request's parameters, raising ``ParameterProblem`` naming every bad one.
+
+    Plans take no ``kind`` (it is ignored there, like any parameter an endpoint does not take).
+    """
+    query = ListQuery(plans=plans)
     if filters:
-        kind = _single(params, "kind", query)
+        kind = None if plans else _single(params, "kind", query)
         if kind is not None:
             if kind in Kind.values:
                 query.kind = kind

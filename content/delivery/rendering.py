@@ -17,6 +17,7 @@ from content.models import (
     Interaction,
     PlanItem,
     PublishedDocument,
+    PublishedPlanItem,
     Version,
     VersionGoal,
 )
@@ -166,12 +167,20 @@ def render_plan(version: Version) -> dict[str, Any]:
 
 def store_document(version: Version) -> PublishedDocument:
     """Render the just-published ``version`` and store it as the item's live document."""
+    plan_items: list[list[Any]] = []
     if version.item.kind == PLAN:
         document, links = render_plan(version), []
+        for entry, item in zip(
+            document.pop("items"),
+            PlanItem.objects.filter(version=version).order_by("order"),
+            strict=True,
+        ):
+            del entry["component"]
+            plan_items.append([item.component_id, dump(entry)[1:]])  # '"slot":...}'
     else:
         document, links = render_component(version)
     goal_ids = VersionGoal.objects.filter(version=version).values_list("goal_id", flat=True)
-    return PublishedDocument.objects.create(
+    stored = PublishedDocument.objects.create(
         version=version,
         item_id=version.item_id,
         kind=version.item.kind,
@@ -184,9 +193,15 @@ def store_document(version: Version) -> PublishedDocument:
         avoid_keys=_keys(cid for cid, _, severity, _ in links if severity == "avoid"),
         links=links,
         body=dump(document),
+        plan_items=plan_items,
         published_at=version.published_at,
         live=True,
     )
+    PublishedPlanItem.objects.bulk_create(
+        PublishedPlanItem(document=stored, component_id=component_id)
+        for component_id in {component_id for component_id, _ in plan_items}
+    )
+    return stored
 
 
 def refresh_mentions_of(item_id: int) -> None:

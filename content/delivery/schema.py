@@ -9,7 +9,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.hooks import postprocess_schema_enums
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 
-from content.kinds import DETAILS_SCHEMAS, Kind
+from content.kinds import DETAILS_SCHEMAS, SLOTS, Frequency, Kind
 from content.models import ContraindicationCategory
 
 from .params import MAX_PROFILE, MAX_QUERY_LENGTH, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
@@ -145,6 +145,54 @@ COMPONENTS: dict[str, Any] = {
             "results": _array(ref("Component")),
         }
     ),
+    "Plan": {
+        **_object(
+            {
+                "type": {"type": "string", "const": "plan"},
+                "slug": STRING,
+                "version": {"type": "integer", "minimum": 1},
+                "title": STRING,
+                "summary": STRING,
+                "body_markdown": STRING,
+                "body_html": STRING,
+                "goals": _array(STRING),
+                "duration_weeks": {"type": "integer", "minimum": 1},
+                "items": _array(
+                    {
+                        **_object(
+                            {
+                                "component": ref("Component"),
+                                "slot": {"type": "string", "enum": SLOTS},
+                                "weeks": _object(
+                                    {
+                                        "from": {"type": "integer", "minimum": 1},
+                                        "to": {"type": "integer", "minimum": 1},
+                                    }
+                                ),
+                                "frequency": {"type": "string", "enum": Frequency.values},
+                                "order": {"type": "integer"},
+                                "note": STRING,
+                            }
+                        ),
+                    }
+                ),
+                "review": ref("Review"),
+                "published_at": TIMESTAMP,
+            }
+        ),
+        "description": (
+            "A published plan, its items resolved to the components' current published "
+            "versions. With a `profile`, each item carries `suitability` and the items to "
+            "avoid are listed under `removed` instead."
+        ),
+    },
+    "PlanPage": _object(
+        {
+            "next": {"type": ["string", "null"], "format": "uri"},
+            "previous": {"type": ["string", "null"], "format": "uri"},
+            "results": _array(ref("Plan")),
+        }
+    ),
     "ComponentHistory": _object(
         {
             "slug": STRING,
@@ -180,6 +228,13 @@ COMPONENTS: dict[str, Any] = {
         {"results": _array(_object({"slug": STRING, "name": STRING, "description": STRING}))}
     ),
 }
+
+
+_item = COMPONENTS["Plan"]["properties"]["items"]["items"]
+_item["properties"]["suitability"] = ref("Suitability")
+COMPONENTS["Plan"]["properties"]["removed"] = _array(
+    _object({"component": STRING, "title": STRING, "reasons": _array(SUITABILITY_REASON)})
+)
 
 
 def add_components(result, generator, request, public):
@@ -309,4 +364,17 @@ goal_list = {
     "summary": "The goals vocabulary",
     "parameters": CACHE_HEADERS,
     "responses": _responses(ref("GoalList"), bad_request=False, not_found=False),
+}
+
+plan_list = {
+    "operation_id": "list_plans",
+    "summary": "Published plans",
+    "parameters": [*[p for p in LIST_PARAMETERS if p.name != "kind"], *CACHE_HEADERS],
+    "responses": _responses(ref("PlanPage"), bad_request=True, not_found=False),
+}
+plan_detail = {
+    "operation_id": "get_plan",
+    "summary": "A plan's published version, its items resolved",
+    "parameters": [PROFILE, *CACHE_HEADERS],
+    "responses": _responses(ref("Plan"), bad_request=True, not_found=True),
 }

@@ -4,23 +4,42 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from content.kinds import Kind
-from content.models import Contraindication, Goal, PublishedDocument
+from content.kinds import PLAN, Kind
+from content.models import Contraindication, Goal, PublishedDocument, PublishedPlanItem
 
 from .params import ListQuery, Profile
 
 
 @dataclass(frozen=True)
 class Page:
-    rows: list[tuple[str, list]]  # (rendered body, personalisation links) per item
+    # Per item: its rendered body, its personalisation links, and (plans) its items.
+    rows: list[tuple[str, list, list]]
     next: dict | None
     previous: dict | None
 
 
 def live_components() -> QuerySet[PublishedDocument]:
     return PublishedDocument.objects.filter(live=True, kind__in=Kind.values)
+
+
+def live_plans() -> QuerySet[PublishedDocument]:
+    """Published plans that still have an item left: one whose component is live."""
+    return _with_items_left(PublishedDocument.objects.filter(live=True, kind=PLAN), None)
+
+
+def _suitable_components(profile: Profile | None) -> QuerySet:
+    documents = PublishedDocument.objects.filter(live=True, kind__in=Kind.values)
+    for contraindication_id in sorted(profile.ids) if profile else ():
+        documents = documents.exclude(avoid_keys__contains=f"|{contraindication_id}|")
+    return documents
+
+
+def _with_items_left(plans: QuerySet, profile: Profile | None) -> QuerySet:
+    suitable = _suitable_components(profile).filter(item_id=OuterRef("component_id"))
+    rows = PublishedPlanItem.objects.filter(document_id=OuterRef("pk")).filter(Exists(suitable))
+    return plans.filter(Exists(rows))
 
 
 def _filtered(documents: QuerySet, query: ListQuery) -> QuerySet:
@@ -31,8 +50,11 @@ def _filtered(documents: QuerySet, query: ListQuery) -> QuerySet:
     for word in query.words:
         documents = documents.filter(Q(title__icontains=word) | Q(summary__icontains=word))
     if query.profile is not None:
-        for contraindication_id in sorted(query.profile.ids):
-            documents = documents.exclude(avoid_keys__contains=f"|{contraindication_id}|")
+        if query.plans:  # a plan leaves the list only when none of its items is left
+            documents = _with_items_left(documents, query.profile)
+        else:
+            for contraindication_id in sorted(query.profile.ids):
+                documents = documents.exclude(avoid_keys__contains=f"|{contraindication_id}|")
     return documents
 
 
@@ -45,22 +67,41 @@ def page_of(documents: QuerySet, query: ListQuery) -> Page:
         rows = list(
             documents.filter(slug__lt=cursor["before"])
             .order_by("-slug")
-            .values_list("slug", "body", "links")[: size + 1]
+            .values_list(*_PAGE_FIELDS)[: size + 1]
         )
         more_before = len(rows) > size
         rows = rows[:size][::-1]
         previous = {"before": rows[0][0]} if more_before else None
         following = {"after": rows[-1][0]} if rows else {"after": ""}
-        return Page([(b, links) for _, b, links in rows], following, previous)
+        return Page([row[1:] for row in rows], following, previous)
     after = cursor.get("after")
     if after is not None:
         documents = documents.filter(slug__gt=after)
-    rows = list(documents.order_by("slug").values_list("slug", "body", "links")[: size + 1])
+    rows = list(documents.order_by("slug").values_list(*_PAGE_FIELDS)[: size + 1])
     more_after = len(rows) > size
     rows = rows[:size]
     following = {"after": rows[-1][0]} if more_after else None
     previous = {"before": rows[0][0]} if after is not None and rows else None
-    return Page([(b, links) for _, b, links in rows], following, previous)
+    return Page([row[1:] for row in rows], following, previous)
+
+
+_PAGE_FIELDS = ("slug", "body", "links", "plan_items")
+
+
+def live_plan(slug: str) -> tuple[str, list, list] | None:
+    """The live document of plan ``slug`` (body, links, items), or None if none is published."""
+    return live_plans().filter(slug=slug).values_list(*_PAGE_FIELDS[1:]).first()
+
+
+def live_components_by_item(item_ids) -> dict[int, tuple[str, str, str, list]]:
+    """Live component documents for ``item_ids``: item id -> (slug, title, body, links)."""
+    rows = live_components().filter(item_id__in=item_ids)
+    return {
+        item_id: (slug, title, body, links)
+        for item_id, slug, title, body, links in rows.values_list(
+            "item_id", "slug", "title", "body", "links"
+        )
+    }
 
 
 def live_component(slug: str) -> tuple[str, list] | None:

@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 
 from . import schema, selectors
 from .access import ApiKeyAuthentication, DeliveryAccess
-from .http import answer, with_suitability
+from .http import answer, compose_plans, with_suitability
 from .params import encode_cursor, read_detail_profile, read_list_query
 from .rendering import dump, timestamp
 
@@ -58,7 +58,7 @@ class ComponentList(DeliveryView):
             query = read_list_query(request.GET)
             page = selectors.page_of(selectors.live_components(), query)
             items = ",".join(
-                with_suitability(body, links, query.profile) for body, links in page.rows
+                with_suitability(body, links, query.profile) for body, links, _ in page.rows
             )
             next_link = _page_link(request, page.next)
             previous_link = _page_link(request, page.previous)
@@ -120,3 +120,31 @@ class GoalList(DeliveryView):
     @extend_schema(**schema.goal_list)
     def get(self, request, *args, **kwargs) -> HttpResponse:
         return answer(request._request, lambda: dump({"results": selectors.goals()}))
+
+
+class PlanList(DeliveryView):
+    @extend_schema(**schema.plan_list)
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        def compute() -> str:
+            query = read_list_query(request.GET, plans=True)
+            page = selectors.page_of(selectors.live_plans(), query)
+            items = ",".join(compose_plans(page.rows, query.profile))
+            next_link = _page_link(request, page.next)
+            previous_link = _page_link(request, page.previous)
+            return f'{{"next":{next_link},"previous":{previous_link},"results":[{items}]}}'
+
+        return answer(request._request, compute)
+
+
+class PlanDetail(DeliveryView):
+    @extend_schema(**schema.plan_detail)
+    def get(self, request, slug: str, *args, **kwargs) -> HttpResponse:
+        def compute() -> str:
+            profile = read_detail_profile(request.GET)
+            found = selectors.live_plan(slug)
+            if found is None:
+                raise exceptions.NotFound(f"No published plan has the slug '{slug}'.")
+            (plan,) = compose_plans([found], profile)
+            return plan
+
+        return answer(request._request, compute)

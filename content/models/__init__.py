@@ -6,7 +6,7 @@ from .content import (
     Version,
     VersionState,
 )
-from .delivery import DeliveryState, PublishedDocument
+from .delivery import DeliveryState, PublishedDocument, PublishedPlanItem
 from .keys import DeliveryKey
 from .parts import (
     Citation,
@@ -46,6 +46,7 @@ __all__ = [
     "LinkSeverity",
     "PlanItem",
     "PublishedDocument",
+    "PublishedPlanItem",
     "ReviewerProfile",
     "Version",
     "VersionGoal",

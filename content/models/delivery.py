@@ -28,6 +28,9 @@ class PublishedDocument(models.Model):
     # [[contraindication id, slug, severity, note], ...]: what personalisation needs, nothing more.
     links = models.JSONField(default=list)
     body = models.TextField(help_text="The rendered JSON object, UTF-8, compact.")
+    # Plans only: [[component item id, '...rest of the item after its component'], ...] in
+    # order; the API puts each component's live document in front of its rest.
+    plan_items = models.JSONField(default=list, blank=True)
     published_at = models.DateTimeField()
     superseded_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -47,6 +50,18 @@ class PublishedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.slug} v{self.number}{' (live)' if self.live else ''}"
+
+
+class PublishedPlanItem(models.Model):
+    """Which components a published plan uses, so SQL can tell whether any is still suitable."""
+
+    document = models.ForeignKey(
+        PublishedDocument, on_delete=models.CASCADE, related_name="component_rows"
+    )
+    component = models.ForeignKey(ContentItem, on_delete=models.PROTECT, related_name="+")
+
+    def __str__(self) -> str:
+        return f"{self.document} uses {self.component_id}"
 
 
 class DeliveryState(models.Model):
