@@ -17,7 +17,13 @@ from django.contrib.auth.models import Group, User  # noqa: E402
 from content import workflow  # noqa: E402
 from content.kinds import Kind  # noqa: E402
 from content.models import Contraindication, DeliveryKey, Goal, ReviewerProfile  # noqa: E402
-from content.workflow import CitationSpec, LinkSpec, VersionContent  # noqa: E402
+from content.workflow import (  # noqa: E402
+    CitationSpec,
+    LinkSpec,
+    PlanContent,
+    PlanItemSpec,
+    VersionContent,
+)
 
 DETAILS = {
     Kind.DIET: {
@@ -108,6 +114,28 @@ def populate(count: int) -> None:
                 version=version, user=reviewer, seen_hash=version.content_hash
             )
         workflow.publish(version=version, user=reviewers[0])
+    slots = ["morning", "midday", "evening", "bedtime", "anytime"]
+    for n in range(max(1, count // 25)):
+        items = [
+            PlanItemSpec(f"component-{(n * 10 + i) % count:04}", slots[i % 5], 1, 4, "daily", i + 1)
+            for i in range(10)
+        ]
+        plan = workflow.create_plan(
+            user=editor,
+            slug=f"plan-{n:03}",
+            content=PlanContent(
+                title=f"Plan {n:03}: four weeks of better sleep",
+                summary="Ten practices across the day, for four weeks.",
+                body=BODY,
+                change_note="First version.",
+                duration_weeks=4,
+                goals=("sleep",),
+                items=tuple(items),
+            ),
+        )
+        plan = workflow.submit_for_review(version=plan, user=editor)
+        plan = workflow.approve(version=plan, user=reviewers[0], seen_hash=plan.content_hash)
+        workflow.publish(version=plan, user=reviewers[1])
 
 
 if __name__ == "__main__":

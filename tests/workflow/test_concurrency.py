@@ -158,3 +158,26 @@ def test_two_editors_revising_at_once_make_one_draft():
         (message,) = [m for kind, m in results if kind == "refused"]
         assert "is already draft; finish or review that one first" in message
         assert Version.objects.filter(item=live.item, state="draft").count() == 1
+
+
+def test_two_reviewers_publishing_a_plan_at_once_give_one_publication():
+    editor, first, second = EditorFactory(), ReviewerFactory(), ReviewerFactory()
+    builders.published(editor, first, slug="legs-up-the-wall")
+    for n in range(ROUNDS):
+        content = workflow.PlanContent.build(
+            title="Wind-down",
+            summary="Evening routine.",
+            change_note="First version.",
+            duration_weeks=2,
+            items=[workflow.PlanItemSpec("legs-up-the-wall", "evening", 1, 2, "daily", 1)],
+        )
+        draft = workflow.create_plan(user=editor, slug=f"race-plan-{n}", content=content)
+        version = builders.approve_fully(
+            workflow.submit_for_review(version=draft, user=editor), first
+        )
+        results = race(
+            lambda v=version: workflow.publish(version=v, user=first),
+            lambda v=version: workflow.publish(version=v, user=second),
+        )
+        assert outcomes(results) == ["ok", "refused"], results
+        assert Version.objects.filter(item=version.item, state="published").count() == 1
