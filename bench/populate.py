@@ -15,7 +15,7 @@ django.setup()
 from django.contrib.auth.models import Group, User  # noqa: E402
 
 from content import workflow  # noqa: E402
-from content.kinds import Kind  # noqa: E402
+from content.kinds import EXAMPLE_DETAILS, Kind  # noqa: E402
 from content.models import Contraindication, DeliveryKey, Goal, ReviewerProfile  # noqa: E402
 from content.workflow import (  # noqa: E402
     CitationSpec,
@@ -25,38 +25,6 @@ from content.workflow import (  # noqa: E402
     VersionContent,
 )
 
-DETAILS = {
-    Kind.DIET: {
-        "foods": ["bone broth", "gelatin"],
-        "servings": "1 mug (250 ml)",
-        "timing": "evening",
-        "key_nutrients": ["glycine"],
-    },
-    Kind.SUPPLEMENT: {
-        "dose": {"amount": 3, "unit": "g"},
-        "timing": "bedtime",
-        "form": "powder",
-        "max_daily": {"amount": 3, "unit": "g"},
-        "with_food": "either",
-    },
-    Kind.YOGA: {
-        "steps": ["Sit side-on to a wall", "Swing the legs up", "Rest the arms by your sides"],
-        "duration_minutes": 10,
-        "level": "beginner",
-        "props": ["bolster", "blanket"],
-    },
-    Kind.PRANAYAMA: {
-        "breath_pattern": {"inhale": 4, "hold_in": 7, "exhale": 8, "hold_out": 0},
-        "rounds": 4,
-        "duration_minutes": 3,
-        "level": "beginner",
-    },
-    Kind.SLEEP_HYGIENE: {
-        "timing": "morning",
-        "time_of_day": "07:00",
-        "steps": ["Get up at the same time every day, weekends included"],
-    },
-}
 BODY = (
     "## Why\n\nA short, practical explanation of what this does and for whom, with the "
     "evidence behind it in plain words.\n\n## How\n\n1. First step, described carefully.\n"
@@ -95,7 +63,7 @@ def populate(count: int) -> None:
             body=BODY,
             change_note="First version.",
             evidence_level="B",
-            details=DETAILS[kind],
+            details=EXAMPLE_DETAILS[kind],
             goals=("sleep", "stress"),
             contraindications=tuple(links),
             citations=(

@@ -172,6 +172,40 @@ DETAILS_SCHEMAS: dict[str, dict[str, Any]] = {
     ),
 }
 
+#: One valid example of each kind's details: for tests, the benchmark and documentation.
+EXAMPLE_DETAILS: dict[str, dict[str, Any]] = {
+    Kind.DIET: {
+        "foods": ["bone broth", "gelatin"],
+        "servings": "1 mug (250 ml)",
+        "timing": "evening",
+        "key_nutrients": ["glycine"],
+    },
+    Kind.SUPPLEMENT: {
+        "dose": {"amount": 3, "unit": "g"},
+        "timing": "bedtime",
+        "form": "powder",
+        "max_daily": {"amount": 3, "unit": "g"},
+        "with_food": "either",
+    },
+    Kind.YOGA: {
+        "steps": ["Sit side-on to a wall", "Swing the legs up", "Rest the arms"],
+        "duration_minutes": 10,
+        "level": "beginner",
+        "props": ["bolster"],
+    },
+    Kind.PRANAYAMA: {
+        "breath_pattern": {"inhale": 4, "hold_in": 7, "exhale": 8, "hold_out": 0},
+        "rounds": 4,
+        "duration_minutes": 3,
+        "level": "beginner",
+    },
+    Kind.SLEEP_HYGIENE: {
+        "timing": "morning",
+        "time_of_day": "07:00",
+        "steps": ["Get up at the same time every day"],
+    },
+}
+
 _VALIDATORS = {kind: Draft202012Validator(schema) for kind, schema in DETAILS_SCHEMAS.items()}
 
 

@@ -3,45 +3,17 @@ workflow (``VersionContentFactory`` gives valid content to hand to it)."""
 
 from __future__ import annotations
 
+import copy
+
 import factory
 from django.contrib.auth.models import Group, User
 
-from content.kinds import Kind
+from content.kinds import EXAMPLE_DETAILS, Kind
 from content.models import Contraindication, ContraindicationCategory, Goal, ReviewerProfile
 from content.workflow import CitationSpec, VersionContent
 
-DETAILS_BY_KIND = {
-    Kind.DIET: {
-        "foods": ["bone broth", "gelatin"],
-        "servings": "1 mug (250 ml)",
-        "timing": "evening",
-        "key_nutrients": ["glycine"],
-    },
-    Kind.SUPPLEMENT: {
-        "dose": {"amount": 3, "unit": "g"},
-        "timing": "bedtime",
-        "form": "powder",
-        "max_daily": {"amount": 3, "unit": "g"},
-        "with_food": "either",
-    },
-    Kind.YOGA: {
-        "steps": ["Sit side-on to a wall", "Swing the legs up", "Rest the arms"],
-        "duration_minutes": 10,
-        "level": "beginner",
-        "props": ["bolster"],
-    },
-    Kind.PRANAYAMA: {
-        "breath_pattern": {"inhale": 4, "hold_in": 7, "exhale": 8, "hold_out": 0},
-        "rounds": 4,
-        "duration_minutes": 3,
-        "level": "beginner",
-    },
-    Kind.SLEEP_HYGIENE: {
-        "timing": "morning",
-        "time_of_day": "07:00",
-        "steps": ["Get up at the same time every day"],
-    },
-}
+#: Valid details per kind (the examples that ship with the kinds' schemas).
+DETAILS_BY_KIND = EXAMPLE_DETAILS
 
 
 def member_of(*default_groups: str):
@@ -137,7 +109,7 @@ class VersionContentFactory(factory.Factory):
     body = "## How\n\nDo it *gently*."
     change_note = "First version."
     evidence_level = "B"
-    details = factory.LazyAttribute(lambda o: DETAILS_BY_KIND[o.kind])
+    details = factory.LazyAttribute(lambda o: copy.deepcopy(DETAILS_BY_KIND[o.kind]))
     citations = (
         CitationSpec(
             title="Yamadera et al. 2007, Sleep and Biological Rhythms",
