@@ -229,3 +229,13 @@ def test_plan_answers_conform_to_the_schema(client, sleep_plan):
             e.message for e in Draft202012Validator(schema).iter_errors(client.get(url).json())
         ]
         assert errors == [], url
+
+
+def test_a_plan_with_no_component_left_is_no_longer_served(client, people, publish, publish_plan):
+    _, reviewer, _ = people
+    only = publish("legs-up-the-wall", kind="yoga")
+    publish_plan("wind-down", [("legs-up-the-wall", "evening")])
+    assert client.get("/api/v1/plans/wind-down/").status_code == 200
+    workflow.withdraw(version=only, user=reviewer, reason="Checking.")
+    assert client.get("/api/v1/plans/wind-down/").status_code == 404
+    assert client.get("/api/v1/plans/").json()["results"] == []
