@@ -41,13 +41,19 @@ class Generations:
     keys: int
 
 
+_GENERATIONS_SQL = (
+    f"SELECT generation, keys_generation FROM {DeliveryState._meta.db_table} WHERE id = 1"
+)
+
+
+def _generations(row) -> Generations:
+    return Generations(*row) if row else Generations(0, 0)
+
+
 def _read_table() -> Generations:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT generation, keys_generation FROM {DeliveryState._meta.db_table} WHERE id = 1"
-        )
-        row = cursor.fetchone()
-    return Generations(*row) if row else Generations(0, 0)
+        cursor.execute(_GENERATIONS_SQL)
+        return _generations(cursor.fetchone())
 
 
 class Listener:
@@ -98,11 +104,7 @@ class Listener:
             self._conn = psycopg.connect(**params, autocommit=True)
             self._conn.execute(f"LISTEN {self.CHANNEL}")
             # Read after LISTEN, so that no change can fall between the two.
-            row = self._conn.execute(
-                f"SELECT generation, keys_generation FROM {DeliveryState._meta.db_table} "
-                "WHERE id = 1"
-            ).fetchone()
-            self._known = Generations(*row) if row else Generations(0, 0)
+            self._known = _generations(self._conn.execute(_GENERATIONS_SQL).fetchone())
             return True
         except Exception:
             logger.warning("Cannot LISTEN for delivery changes; reading the table per request.")

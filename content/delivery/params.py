@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.core import signing
@@ -10,6 +9,7 @@ from django.http import QueryDict
 
 from content.kinds import Kind
 from content.models import Contraindication, ContraindicationAlias, Goal
+from content.models.vocabulary import slug_validator
 
 from .problems import ParameterProblem
 
@@ -18,7 +18,7 @@ MAX_QUERY_LENGTH = 200
 MAX_QUERY_WORDS = 10
 PAGE_SIZE_DEFAULT = 20
 PAGE_SIZE_MAX = 100
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SLUG = slug_validator.regex  # the vocabularies' own slug pattern
 _CURSOR_SALT = "content.delivery.cursor"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
@@ -131,7 +132,7 @@ def _create_item(
         )
     try:
         slug_validator(slug)
-    except Exception:
+    except ValidationError:
         raise ContentInvalid(
             f"'{slug}' is not a valid slug: use lower-case letters, digits and single hyphens.",
             {"slug": ["invalid"]},
