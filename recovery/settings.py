@@ -151,6 +151,15 @@ DELIVERY_ANSWER_CACHE_BYTES = int(os.environ.get("DELIVERY_ANSWER_CACHE_BYTES", 
 DELIVERY_FRESHNESS = os.environ.get("DELIVERY_FRESHNESS", "auto")
 #: Sent with every 200; a CDN in front may keep answers this long and then revalidate.
 DELIVERY_CACHE_CONTROL = os.environ.get("DELIVERY_CACHE_CONTROL", "public, max-age=60")
+# The medical disclaimer every delivery answer carries (the source material's own wording).
+CONTENT_DISCLAIMER = os.environ.get(
+    "CONTENT_DISCLAIMER",
+    "This content is for educational purposes only and does not substitute professional "
+    "medical advice. Individuals with neurological or psychiatric conditions should consult "
+    "a healthcare provider before supplementation.",
+).strip()
+if not CONTENT_DISCLAIMER:
+    raise RuntimeError("CONTENT_DISCLAIMER must not be empty: every answer carries it.")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["content.delivery.access.ApiKeyAuthentication"],

@@ -55,6 +55,11 @@ def compose_plans(rows: list[tuple[str, list, list]], profile) -> list[str]:
     return answers
 
 
+def with_disclaimer(body: str) -> str:
+    """Add the medical disclaimer to an answer (a JSON object): every answer carries it."""
+    return f'{body[:-1]},"disclaimer":{dump(settings.CONTENT_DISCLAIMER)}}}'
+
+
 def _etag_matches(header: str, etag: str) -> bool:
     if header.strip() == "*":
         return True
@@ -77,7 +82,7 @@ def answer(request: HttpRequest, compute: Callable[[], str]) -> HttpResponse:
     )
     found = freshness.answers.get(key)
     if found is None:
-        encoded = compute().encode("utf-8")
+        encoded = with_disclaimer(compute()).encode("utf-8")
         found = (encoded, f'"{hashlib.blake2b(encoded, digest_size=16).hexdigest()}"')
         freshness.answers.put(key, found, size=len(encoded) + len(key[3]) + 200)
     return _respond(request, *found)

@@ -22,6 +22,11 @@ def ref(name: str) -> dict[str, str]:
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
 TIMESTAMP = {"type": "string", "format": "date-time"}
+DISCLAIMER = {
+    "type": "string",
+    "description": "The medical disclaimer, on the top-level object of every answer: show it "
+    "with the content.",
+}
 
 
 def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -92,6 +97,7 @@ def _component_variant(kind: str) -> dict[str, Any]:
     }
     schema = _object(properties)
     schema["properties"]["suitability"] = ref("Suitability")
+    schema["properties"]["disclaimer"] = DISCLAIMER  # when the component is the whole answer
     return schema
 
 
@@ -143,6 +149,7 @@ COMPONENTS: dict[str, Any] = {
             "next": {"type": ["string", "null"], "format": "uri"},
             "previous": {"type": ["string", "null"], "format": "uri"},
             "results": _array(ref("Component")),
+            "disclaimer": DISCLAIMER,
         }
     ),
     "Plan": {
@@ -191,6 +198,7 @@ COMPONENTS: dict[str, Any] = {
             "next": {"type": ["string", "null"], "format": "uri"},
             "previous": {"type": ["string", "null"], "format": "uri"},
             "results": _array(ref("Plan")),
+            "disclaimer": DISCLAIMER,
         }
     ),
     "ComponentHistory": _object(
@@ -206,6 +214,7 @@ COMPONENTS: dict[str, Any] = {
                     }
                 )
             ),
+            "disclaimer": DISCLAIMER,
         }
     ),
     "ContraindicationList": _object(
@@ -221,17 +230,22 @@ COMPONENTS: dict[str, Any] = {
                         "aliases": _array(STRING),
                     }
                 )
-            )
+            ),
+            "disclaimer": DISCLAIMER,
         }
     ),
     "GoalList": _object(
-        {"results": _array(_object({"slug": STRING, "name": STRING, "description": STRING}))}
+        {
+            "results": _array(_object({"slug": STRING, "name": STRING, "description": STRING})),
+            "disclaimer": DISCLAIMER,
+        }
     ),
 }
 
 
 _item = COMPONENTS["Plan"]["properties"]["items"]["items"]
 _item["properties"]["suitability"] = ref("Suitability")
+COMPONENTS["Plan"]["properties"]["disclaimer"] = DISCLAIMER
 COMPONENTS["Plan"]["properties"]["removed"] = _array(
     _object({"component": STRING, "title": STRING, "reasons": _array(SUITABILITY_REASON)})
 )

@@ -139,3 +139,12 @@ def test_a_vocabulary_change_is_served_at_once(client, vocabulary, child_pose):
     after = client.get("/api/v1/contraindications/").json()["results"]
     assert before != after
     assert after[1]["description"] == "Pregnant, or trying to become pregnant."
+
+
+@pytest.mark.parametrize("url", [*URLS, "/api/v1/plans/"])
+def test_every_answer_carries_the_medical_disclaimer_once(client, child_pose, url, settings):
+    settings.CONTENT_DISCLAIMER = "Educational content only; ask a professional."
+    body = client.get(url).json()
+    assert body["disclaimer"] == "Educational content only; ask a professional."
+    # Once, on the answer: not repeated on every item of a list.
+    assert all("disclaimer" not in item for item in body.get("results", []))

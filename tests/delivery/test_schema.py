@@ -4,32 +4,16 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
-from jsonschema import Draft202012Validator
 
 from content.kinds import Kind
+from tests.openapi import assert_conforms, served_openapi, validator
 
 pytestmark = pytest.mark.django_db
-
-OPENAPI_JSON = "application/vnd.oai.openapi+json"
 
 
 @pytest.fixture
 def openapi(client):
-    response = client.get("/api/schema/", HTTP_ACCEPT=OPENAPI_JSON)
-    assert response.status_code == 200
-    document = response.json()
-    assert document["openapi"].startswith("3.1")
-    return document
-
-
-def validator(openapi, name):
-    schema = {"$ref": f"#/components/schemas/{name}", "components": openapi["components"]}
-    return Draft202012Validator(schema)
-
-
-def assert_conforms(openapi, name, instance):
-    errors = [e.message for e in validator(openapi, name).iter_errors(instance)]
-    assert errors == []
+    return served_openapi(client)
 
 
 def test_the_schema_lists_every_endpoint_of_api_md(openapi):

@@ -1,0 +1,23 @@
+"""Checking answers against the OpenAPI document the project serves."""
+
+from jsonschema import Draft202012Validator
+
+OPENAPI_JSON = "application/vnd.oai.openapi+json"
+
+
+def served_openapi(client) -> dict:
+    response = client.get("/api/schema/", HTTP_ACCEPT=OPENAPI_JSON)
+    assert response.status_code == 200
+    document = response.json()
+    assert document["openapi"].startswith("3.1")
+    return document
+
+
+def validator(openapi, name):
+    schema = {"$ref": f"#/components/schemas/{name}", "components": openapi["components"]}
+    return Draft202012Validator(schema)
+
+
+def assert_conforms(openapi, name, instance):
+    errors = [e.message for e in validator(openapi, name).iter_errors(instance)]
+    assert errors == []
