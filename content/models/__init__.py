@@ -18,6 +18,7 @@ from .parts import (
     VersionGoal,
 )
 from .reviews import Approval, ReviewerProfile
+from .screens import Component, Plan, ReviewQueueEntry
 from .vocabulary import (
     Contraindication,
     ContraindicationAlias,
@@ -32,6 +33,7 @@ __all__ = [
     "AuditAction",
     "AuditEntry",
     "Citation",
+    "Component",
     "ContentItem",
     "Contraindication",
     "ContraindicationAlias",
@@ -44,9 +46,11 @@ __all__ = [
     "Interaction",
     "InteractionSeverity",
     "LinkSeverity",
+    "Plan",
     "PlanItem",
     "PublishedDocument",
     "PublishedPlanItem",
+    "ReviewQueueEntry",
     "ReviewerProfile",
     "Version",
     "VersionGoal",

@@ -8,7 +8,13 @@ management commands and the shell all call these; nothing else writes content.
 from .drafts import create_component, create_plan, edit_draft, revise, roll_back
 from .policy import authors_of, review_policy
 from .publication import publish, publish_due, schedule_publication, withdraw
-from .review import approve, request_changes, submit_for_review, valid_approvals
+from .review import (
+    approve,
+    awaiting_review_by,
+    request_changes,
+    submit_for_review,
+    valid_approvals,
+)
 from .snapshot import (
     CitationSpec,
     InteractionSpec,
@@ -29,6 +35,7 @@ __all__ = [
     "VersionContent",
     "approve",
     "authors_of",
+    "awaiting_review_by",
     "content_hash",
     "create_component",
     "create_plan",

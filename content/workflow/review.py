@@ -7,7 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from content.errors import InvalidTransition, PermissionRefused
-from content.models import Approval, AuditAction, Version, VersionState
+from content.models import (
+    AUTHORING_ACTIONS,
+    Approval,
+    AuditAction,
+    AuditEntry,
+    Version,
+    VersionState,
+)
 
 from . import policy
 from .audit import record
@@ -105,3 +112,18 @@ def request_changes(*, version: Version, user: AbstractBaseUser, comment: str) -
         comment=comment.strip(),
     )
     return version
+
+
+def awaiting_review_by(user: AbstractBaseUser):
+    """Versions in review that ``user`` may review now, oldest submission first: never one
+    they wrote (four eyes, from the audit log), nor one they have already approved."""
+    if not user.has_perm(policy.REVIEW):
+        return Version.objects.none()
+    written = AuditEntry.objects.filter(actor=user, action__in=AUTHORING_ACTIONS)
+    return (
+        Version.objects.filter(state=VersionState.IN_REVIEW)
+        .exclude(pk__in=written.values("version_id"))
+        .exclude(approvals__reviewer=user)
+        .select_related("item", "created_by")
+        .order_by("submitted_at", "pk")
+    )

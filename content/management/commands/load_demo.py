@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from content.demo import PACK_DIR, PackError, ensure_demo_accounts, load_pack, read_pack
 
@@ -20,8 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args, reset_passwords: bool = False, **options):
         try:
             pack = read_pack(PACK_DIR)
-            team, passwords = ensure_demo_accounts(reset_passwords=reset_passwords)
-            report = load_pack(pack, team)
+            with transaction.atomic():  # accounts and content, or nothing
+                team, passwords = ensure_demo_accounts(reset_passwords=reset_passwords)
+                report = load_pack(pack, team)
         except PackError as exc:
             raise CommandError(str(exc)) from None
 

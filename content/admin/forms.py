@@ -1,0 +1,215 @@
+"""The forms of the content screens. They only collect what an editor writes and turn it
+into the workflow's ``VersionContent`` / ``PlanContent``; every rule is checked by the
+domain layer when the content is saved or submitted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django_jsonform.forms.fields import JSONFormField
+
+from content.kinds import DETAILS_SCHEMAS, PLAN, Frequency, Kind, Slot
+from content.models import (
+    ContentItem,
+    Contraindication,
+    EvidenceLevel,
+    Goal,
+    InteractionSeverity,
+    LinkSeverity,
+)
+from content.workflow import (
+    CitationSpec,
+    InteractionSpec,
+    LinkSpec,
+    PlanContent,
+    PlanItemSpec,
+    VersionContent,
+)
+
+TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 80})
+
+
+def _goal_choices() -> list[tuple[str, str]]:
+    return list(Goal.objects.values_list("slug", "name"))
+
+
+class VersionForm(forms.Form):
+    """What every version says; the kind's details and a plan's duration are added per kind."""
+
+    title = forms.CharField(max_length=200, widget=forms.TextInput(attrs={"size": 80}))
+    summary = forms.CharField(max_length=1000, widget=TEXTAREA)
+    body = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
+        help_text="Markdown. Served as Markdown and as sanitised HTML.",
+    )
+    goals = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    change_note = forms.CharField(
+        widget=TEXTAREA, help_text="What changed in this version, and why."
+    )
+    edit_count = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.fields["goals"].choices = _goal_choices()
+        if kind == PLAN:
+            self.fields["duration_weeks"] = forms.IntegerField(
+                min_value=1, max_value=52, label="Duration (weeks)"
+            )
+        else:
+            self.fields["evidence_level"] = forms.ChoiceField(choices=EvidenceLevel.choices)
+            self.fields["details"] = JSONFormField(
+                schema=DETAILS_SCHEMAS[kind], label=f"{Kind(kind).label} details"
+            )
+
+
+def _component_choices() -> list[tuple[str, str]]:
+    components = ContentItem.objects.exclude(kind=PLAN).values_list("slug", "slug")
+    return [("", "---------"), *components]
+
+
+class LinkForm(forms.Form):
+    contraindication = forms.ChoiceField(choices=())
+    severity = forms.ChoiceField(choices=LinkSeverity.choices)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contraindication"].choices = [
+            ("", "---------"),
+            *(
+                (slug, f"{name} ({slug})")
+                for slug, name in Contraindication.objects.values_list("slug", "name")
+            ),
+        ]
+
+
+class InteractionForm(forms.Form):
+    component = forms.ChoiceField(choices=())
+    severity = forms.ChoiceField(choices=InteractionSeverity.choices)
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["component"].choices = _component_choices()
+
+
+class CitationForm(forms.Form):
+    title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"size": 60}))
+    doi = forms.CharField(max_length=200, required=False, label="DOI")
+    pmid = forms.CharField(max_length=20, required=False, label="PMID")
+    url = forms.URLField(max_length=500, required=False, label="URL")
+
+
+class PlanItemForm(forms.Form):
+    order = forms.IntegerField(min_value=1, widget=forms.NumberInput(attrs={"style": "width:4em"}))
+    component = forms.ChoiceField(choices=())
+    slot = forms.ChoiceField(choices=Slot.choices)
+    week_from = forms.IntegerField(
+        min_value=1, widget=forms.NumberInput(attrs={"style": "width:4em"})
+    )
+    week_to = forms.IntegerField(
+        min_value=1, widget=forms.NumberInput(attrs={"style": "width:4em"})
+    )
+    frequency = forms.ChoiceField(choices=Frequency.choices)
+    note = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 40}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["component"].choices = _component_choices()
+
+
+def _formset(form, prefix: str):
+    return forms.formset_factory(form, extra=1, can_delete=True), prefix
+
+
+PART_FORMSETS = {
+    "component": [
+        ("contraindications", *_formset(LinkForm, "links")),
+        ("interactions", *_formset(InteractionForm, "interactions")),
+        ("citations", *_formset(CitationForm, "citations")),
+    ],
+    "plan": [("items", *_formset(PlanItemForm, "items"))],
+}
+
+
+class ContentForms:
+    """The version form and the formsets of its parts, built for one kind, bound or not."""
+
+    def __init__(self, kind: str, data=None, initial: Any = None):
+        self.kind = kind
+        initial = initial or {}
+        self.version = VersionForm(data, kind=kind, initial=initial.get("version"))
+        group = "plan" if kind == PLAN else "component"
+        self.formsets = {
+            name: formset_class(data, prefix=prefix, initial=initial.get(name))
+            for name, formset_class, prefix in PART_FORMSETS[group]
+        }
+
+    def __iter__(self):
+        return iter(self.formsets.values())
+
+    @property
+    def media(self):
+        return self.version.media
+
+    def is_valid(self) -> bool:
+        return self.version.is_valid() & all(f.is_valid() for f in self.formsets.values())
+
+    def _rows(self, name: str) -> list[dict[str, Any]]:
+        return [
+            {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+            for form in self.formsets[name]
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+    def content(self) -> VersionContent | PlanContent:
+        data = self.version.cleaned_data
+        common = {
+            "title": data["title"],
+            "summary": data["summary"],
+            "body": data["body"],
+            "change_note": data["change_note"],
+            "goals": tuple(data["goals"]),
+        }
+        if self.kind == PLAN:
+            return PlanContent(
+                **common,
+                duration_weeks=data["duration_weeks"],
+                items=tuple(PlanItemSpec(**row) for row in self._rows("items")),
+            )
+        return VersionContent(
+            **common,
+            evidence_level=data["evidence_level"],
+            details=data["details"],
+            contraindications=tuple(LinkSpec(**row) for row in self._rows("contraindications")),
+            interactions=tuple(InteractionSpec(**row) for row in self._rows("interactions")),
+            citations=tuple(CitationSpec(**row) for row in self._rows("citations")),
+        )
+
+
+def initial_from(content: VersionContent | PlanContent, edit_count: int) -> dict[str, Any]:
+    """The forms' initial data for what a version says."""
+    version = {
+        "title": content.title,
+        "summary": content.summary,
+        "body": content.body,
+        "goals": list(content.goals),
+        "change_note": content.change_note,
+        "edit_count": edit_count,
+    }
+    if isinstance(content, PlanContent):
+        version["duration_weeks"] = content.duration_weeks
+        return {"version": version, "items": [item.__dict__ for item in content.items]}
+    version["evidence_level"] = content.evidence_level
+    version["details"] = content.details
+    return {
+        "version": version,
+        "contraindications": [link.__dict__ for link in content.contraindications],
+        "interactions": [i.__dict__ for i in content.interactions],
+        "citations": [c.__dict__ for c in content.citations],
+    }
