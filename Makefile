@@ -8,7 +8,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint format install install-dev bench clean
+.PHONY: run test browser lint format install install-dev bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,14 @@ run: install
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver $(HOST)
 
-test: install-dev
+test: install-dev browser
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The admin's browser tests drive Debian's Chromium; install it where we can (root + apt).
+browser:
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } || \
+		echo "chromium is not installed: the browser tests will be skipped"
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -417,25 +417,26 @@ class ItemAdmin(admin.ModelAdmin):
             versions=versions,
             diff_url=self._url("diff", item.pk),
             change_url=self._url("change", item.pk),
-            default_a=numbers[1] if len(numbers) > 1 else (numbers[0] if numbers else None),
+            default_a=_published_before(versions),
             default_b=numbers[0] if numbers else None,
         )
         return TemplateResponse(request, "admin/content/item_history.html", context)
 
     def diff_view(self, request, object_id):
         item = self._item(request, object_id)
-        a = get_object_or_404(Version, item=item, number=_int(request.GET.get("a")))
+        number_a = _int(request.GET.get("a"))
+        a = get_object_or_404(Version, item=item, number=number_a) if number_a else None
         b = get_object_or_404(Version, item=item, number=_int(request.GET.get("b")))
         table = side_by_side(
-            workflow.read_content(a),
+            workflow.read_content(a) if a else None,
             workflow.read_content(b),
-            f"Version {a.number} ({a.get_state_display().lower()})",
+            f"Version {a.number} ({a.get_state_display().lower()})" if a else "Nothing (new item)",
             f"Version {b.number} ({b.get_state_display().lower()})",
         )
         context = self._context(
             request,
             item,
-            title=f"{item}: version {a.number} and version {b.number}",
+            title=f"{item}: {f'version {a.number}' if a else 'nothing'} and version {b.number}",
             a=a,
             b=b,
             table=table,
@@ -449,6 +450,14 @@ class ItemAdmin(admin.ModelAdmin):
             history_url=self._url("history", item.pk),
         )
         return TemplateResponse(request, "admin/content/item_diff.html", context)
+
+
+def _published_before(versions: list[Version]) -> int:
+    """What a reviewer compares the newest version with: the latest published other version,
+    or nothing (0) for a new item."""
+    newest = versions[0] if versions else None
+    earlier = [v for v in versions if v is not newest and v.published_at is not None]
+    return earlier[0].number if earlier else 0
 
 
 def _int(value) -> int:

@@ -60,8 +60,9 @@ def content_lines(content: VersionContent | PlanContent) -> list[str]:
 
 def side_by_side(old, new, old_label: str, new_label: str) -> SafeString:
     """An HTML table of the two versions side by side, changes highlighted (difflib escapes
-    the text it puts in the table)."""
+    the text it puts in the table). ``old`` may be None: a first version against nothing."""
+    old_lines = content_lines(old) if old is not None else []
     table = difflib.HtmlDiff(wrapcolumn=70).make_table(
-        content_lines(old), content_lines(new), escape(old_label), escape(new_label)
+        old_lines, content_lines(new), escape(old_label), escape(new_label)
     )
     return mark_safe(table)

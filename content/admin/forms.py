@@ -28,6 +28,12 @@ from content.workflow import (
 )
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 80})
+BLANK = ("", "---------")
+
+
+def _choices(choices) -> list[tuple[str, str]]:
+    """Choices with a blank first, so that an untouched extra row of a formset stays empty."""
+    return [BLANK, *choices]
 
 
 def _goal_choices() -> list[tuple[str, str]]:
@@ -69,28 +75,25 @@ class VersionForm(forms.Form):
 
 def _component_choices() -> list[tuple[str, str]]:
     components = ContentItem.objects.exclude(kind=PLAN).values_list("slug", "slug")
-    return [("", "---------"), *components]
+    return _choices(components)
 
 
 class LinkForm(forms.Form):
     contraindication = forms.ChoiceField(choices=())
-    severity = forms.ChoiceField(choices=LinkSeverity.choices)
+    severity = forms.ChoiceField(choices=_choices(LinkSeverity.choices))
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contraindication"].choices = [
-            ("", "---------"),
-            *(
-                (slug, f"{name} ({slug})")
-                for slug, name in Contraindication.objects.values_list("slug", "name")
-            ),
-        ]
+        self.fields["contraindication"].choices = _choices(
+            (slug, f"{name} ({slug})")
+            for slug, name in Contraindication.objects.values_list("slug", "name")
+        )
 
 
 class InteractionForm(forms.Form):
     component = forms.ChoiceField(choices=())
-    severity = forms.ChoiceField(choices=InteractionSeverity.choices)
+    severity = forms.ChoiceField(choices=_choices(InteractionSeverity.choices))
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
 
     def __init__(self, *args, **kwargs):
@@ -102,20 +105,20 @@ class CitationForm(forms.Form):
     title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"size": 60}))
     doi = forms.CharField(max_length=200, required=False, label="DOI")
     pmid = forms.CharField(max_length=20, required=False, label="PMID")
-    url = forms.URLField(max_length=500, required=False, label="URL")
+    url = forms.URLField(max_length=500, required=False, label="URL", assume_scheme="https")
 
 
 class PlanItemForm(forms.Form):
     order = forms.IntegerField(min_value=1, widget=forms.NumberInput(attrs={"style": "width:4em"}))
     component = forms.ChoiceField(choices=())
-    slot = forms.ChoiceField(choices=Slot.choices)
+    slot = forms.ChoiceField(choices=_choices(Slot.choices))
     week_from = forms.IntegerField(
         min_value=1, widget=forms.NumberInput(attrs={"style": "width:4em"})
     )
     week_to = forms.IntegerField(
         min_value=1, widget=forms.NumberInput(attrs={"style": "width:4em"})
     )
-    frequency = forms.ChoiceField(choices=Frequency.choices)
+    frequency = forms.ChoiceField(choices=_choices(Frequency.choices))
     note = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 40}))
 
     def __init__(self, *args, **kwargs):
