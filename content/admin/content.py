@@ -252,7 +252,7 @@ class ItemAdmin(admin.ModelAdmin):
             history_url=self._url("history", item.pk),
             approvals=_approvals_of(shown),
             required=workflow.review_policy(item.kind).approvals_required,
-            media=self.media + (forms.media if forms else self.media),
+            media=self.media + forms.media if forms else self.media,
         )
         return TemplateResponse(request, "admin/content/item_change.html", context)
 
