@@ -244,7 +244,8 @@ class ItemAdmin(admin.ModelAdmin):
             item,
             versions=versions,
             shown=shown,
-            shown_lines=content_lines(workflow.read_content(shown)) if shown else [],
+            # The form shows a draft itself; other versions are shown as read-only lines.
+            shown_lines=content_lines(workflow.read_content(shown)) if shown and not forms else [],
             forms=forms,
             problems=problems,
             actions=[(a, ACTION_LABELS[a]) for a in ACTION_LABELS if a in offered],
@@ -478,10 +479,11 @@ def _parse_local_datetime(value: str) -> datetime:
 
 
 def _approvals_of(version: Version | None):
+    """The approvals that count towards ``version``'s policy (the workflow's definition)."""
     if version is None:
         return []
     return list(
-        Approval.objects.filter(version=version)
+        workflow.valid_approvals(version)
         .select_related("reviewer__reviewer_profile")
         .order_by("created_at")
     )
