@@ -50,7 +50,8 @@ def _generations(row) -> Generations:
     return Generations(*row) if row else Generations(0, 0)
 
 
-def _read_table() -> Generations:
+def read_table() -> Generations:
+    """The generations as committed now, read from the table (one query)."""
     with connection.cursor() as cursor:
         cursor.execute(_GENERATIONS_SQL)
         return _generations(cursor.fetchone())
@@ -131,20 +132,23 @@ def generations(request: HttpRequest) -> Generations:
     """The delivery generations as committed before this request (memoised on the request)."""
     found = getattr(request, "_delivery_generations", None)
     if found is None:
-        found = (_listener.current() if _listening() else None) or _read_table()
+        found = (_listener.current() if _listening() else None) or read_table()
         request._delivery_generations = found
     return found
 
 
-def bump_generation(*, keys: bool = False) -> None:
-    """Say that what the API serves (or, with ``keys``, who may read it) has changed.
+def bump_generation(*, keys: bool = False) -> int:
+    """Say that what the API serves (or, with ``keys``, who may read it) has changed; return
+    the new generation.
 
     Call inside the transaction that makes the change: the row update and the notification
-    both take effect when it commits, and not at all if it rolls back.
+    both take effect when it commits, and not at all if it rolls back. The update locks the
+    row until then, so generations commit in the order they are given out.
     """
     field = "keys_generation" if keys else "generation"
     DeliveryState.objects.get_or_create(pk=1)
     DeliveryState.objects.filter(pk=1).update(**{field: F(field) + 1})
+    generation = DeliveryState.objects.filter(pk=1).values_list(field, flat=True).get()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -152,6 +156,7 @@ def bump_generation(*, keys: bool = False) -> None:
                 f"FROM {DeliveryState._meta.db_table} WHERE id = 1",
                 [Listener.CHANNEL],
             )
+    return generation
 
 
 class RateCounter:

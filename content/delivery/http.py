@@ -29,30 +29,35 @@ def compose_plans(rows: list[tuple[str, list, list]], profile) -> list[str]:
     review). With a profile, items to avoid are moved to ``removed`` with the reasons, and
     every item kept carries its ``suitability``. One query for all the plans' components.
     """
-    components = selectors.live_components_by_item(
+    components = plan_components(rows)
+    return [compose_plan(body, items, components, profile)[0] for body, _, items in rows]
+
+
+def plan_components(rows: list[tuple[str, list, list]]) -> dict:
+    """The live documents of the components the plans in ``rows`` use (one query)."""
+    return selectors.live_components_by_item(
         {component_id for _, _, items in rows for component_id, _ in items}
     )
-    answers = []
-    for body, _, items in rows:
-        kept, removed = [], []
-        for component_id, rest in items:
-            found = components.get(component_id)
-            if found is None:
-                continue
-            slug, title, component_body, links = found
-            if profile is None:
-                kept.append(f'{{"component":{component_body},{rest}')
-                continue
-            fit = selectors.suitability(links, profile)
-            if fit["status"] == "avoid":
-                removed.append({"component": slug, "title": title, "reasons": fit["reasons"]})
-            else:
-                kept.append(
-                    f'{{"component":{component_body},{rest[:-1]},"suitability":{dump(fit)}}}'
-                )
-        tail = f',"removed":{dump(removed)}' if profile is not None else ""
-        answers.append(f'{body[:-1]},"items":[{",".join(kept)}]{tail}}}')
-    return answers
+
+
+def compose_plan(body: str, items: list, components: dict, profile) -> tuple[str, int]:
+    """One plan's answer (see ``compose_plans``) and how many items it kept."""
+    kept, removed = [], []
+    for component_id, rest in items:
+        found = components.get(component_id)
+        if found is None:
+            continue
+        slug, title, component_body, links = found
+        if profile is None:
+            kept.append(f'{{"component":{component_body},{rest}')
+            continue
+        fit = selectors.suitability(links, profile)
+        if fit["status"] == "avoid":
+            removed.append({"component": slug, "title": title, "reasons": fit["reasons"]})
+        else:
+            kept.append(f'{{"component":{component_body},{rest[:-1]},"suitability":{dump(fit)}}}')
+    tail = f',"removed":{dump(removed)}' if profile is not None else ""
+    return f'{body[:-1]},"items":[{",".join(kept)}]{tail}}}', len(kept)
 
 
 def with_disclaimer(body: str) -> str:

@@ -20,6 +20,7 @@ PAGE_SIZE_DEFAULT = 20
 PAGE_SIZE_MAX = 100
 _SLUG = slug_validator.regex  # the vocabularies' own slug pattern
 _CURSOR_SALT = "content.delivery.cursor"
+_TOKEN_SALT = "content.delivery.sync-token"
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,90 @@ def _decode_cursor(value: str, query: ListQuery) -> dict | None:
     return position
 
 
+@dataclass(frozen=True)
+class SyncPosition:
+    """Where a client is in its sync. It has every change up to generation ``since`` (None:
+    nothing yet); the round it is in covers the changes up to ``upto`` (None: not started),
+    of which it has had the items up to the slug ``after``."""
+
+    since: int | None = None
+    upto: int | None = None
+    after: str = ""
+
+
+@dataclass
+class SyncQuery:
+    position: SyncPosition
+    page_size: int = PAGE_SIZE_DEFAULT
+
+
+_token_signer = signing.Signer(salt=_TOKEN_SALT)
+
+
+def encode_token(position: SyncPosition) -> str:
+    """A signed, opaque sync token: it holds the whole position, so the server keeps none."""
+    fields = {"s": position.since, "u": position.upto, "a": position.after}
+    return _token_signer.sign_object(
+        {name: value for name, value in fields.items() if value not in (None, "")}, compress=True
+    )
+
+
+def _is_generation(value) -> bool:
+    return type(value) is int and value >= 0
+
+
+def _decode_token(value: str, query: ListQuery) -> SyncPosition | None:
+    try:
+        fields = _token_signer.unsign_object(value)
+    except (signing.BadSignature, ValueError):  # ValueError: a signed value that is not JSON
+        query.refuse(
+            "token",
+            "this token was not issued by this server; start again without a token, or send "
+            "the last 'next_token' you received.",
+        )
+        return None
+    since, upto, after = (
+        (fields.get("s"), fields.get("u"), fields.get("a", ""))
+        if isinstance(fields, dict)
+        else (None, None, None)
+    )
+    well_formed = (
+        isinstance(fields, dict)
+        and set(fields) <= {"s", "u", "a"}
+        and (since is None or _is_generation(since))
+        and (upto is None or _is_generation(upto))
+        and isinstance(after, str)
+        and (upto is not None or not after)
+        and (since is not None or upto is not None)
+        and (since is None or upto is None or since <= upto)
+    )
+    if not well_formed:
+        query.refuse("token", "this token is not valid here.")
+        return None
+    return SyncPosition(since=since, upto=upto, after=after)
+
+
+def _read_page_size(params: QueryDict, query: ListQuery) -> int:
+    page_size = _single(params, "page_size", query)
+    if page_size is None:
+        return PAGE_SIZE_DEFAULT
+    if page_size.isdigit() and 1 <= int(page_size) <= PAGE_SIZE_MAX:
+        return int(page_size)
+    query.refuse("page_size", f"a whole number from 1 to {PAGE_SIZE_MAX}.")
+    return PAGE_SIZE_DEFAULT
+
+
+def read_sync_query(params: QueryDict) -> SyncQuery:
+    """Parse a sync request's ``token`` and ``page_size``, raising ``ParameterProblem``."""
+    checked = ListQuery()
+    query = SyncQuery(position=SyncPosition(), page_size=_read_page_size(params, checked))
+    token = _single(params, "token", checked)
+    if token is not None:
+        query.position = _decode_token(token, checked)
+    _raise_errors(checked)
+    return query
+
+
 def profile_slugs(params: QueryDict) -> list[str] | None:
     """The profile's slugs, lower-cased, trimmed and de-duplicated; None if not given."""
     if "profile" not in params:
@@ -136,43 +221,35 @@ def read_profile(params: QueryDict, query: ListQuery) -> Profile | None:
     return profile
 
 
-def read_list_query(params: QueryDict, *, filters: bool = True, plans: bool = False) -> ListQuery:
+def read_list_query(params: QueryDict, *, plans: bool = False) -> ListQuery:
     """Parse a list request's parameters, raising ``ParameterProblem`` naming every bad one.
 
     Plans take no ``kind`` (it is ignored there, like any parameter an endpoint does not take).
     """
     query = ListQuery(plans=plans)
-    if filters:
-        kind = None if plans else _single(params, "kind", query)
-        if kind is not None:
-            if kind in Kind.values:
-                query.kind = kind
-            else:
-                query.refuse("kind", f"unknown kind '{kind}'; use one of {', '.join(Kind.values)}.")
-        goal = _single(params, "goal", query)
-        if goal is not None:
-            slug = goal.strip().lower()
-            found = Goal.objects.filter(slug=slug).values_list("id", flat=True)
-            query.goal_id = found.first() if _SLUG.match(slug) else None
-            if query.goal_id is None:
-                query.refuse(
-                    "goal", f"unknown goal '{goal}'; known ones are listed at /api/v1/goals/."
-                )
-        q = _single(params, "q", query)
-        if q is not None:
-            words = tuple(q.split())
-            if len(q) > MAX_QUERY_LENGTH:
-                query.refuse("q", f"at most {MAX_QUERY_LENGTH} characters.")
-            elif len(words) > MAX_QUERY_WORDS:
-                query.refuse("q", f"at most {MAX_QUERY_WORDS} words.")
-            else:
-                query.words = words
-    page_size = _single(params, "page_size", query)
-    if page_size is not None:
-        if page_size.isdigit() and 1 <= int(page_size) <= PAGE_SIZE_MAX:
-            query.page_size = int(page_size)
+    kind = None if plans else _single(params, "kind", query)
+    if kind is not None:
+        if kind in Kind.values:
+            query.kind = kind
         else:
-            query.refuse("page_size", f"a whole number from 1 to {PAGE_SIZE_MAX}.")
+            query.refuse("kind", f"unknown kind '{kind}'; use one of {', '.join(Kind.values)}.")
+    goal = _single(params, "goal", query)
+    if goal is not None:
+        slug = goal.strip().lower()
+        found = Goal.objects.filter(slug=slug).values_list("id", flat=True)
+        query.goal_id = found.first() if _SLUG.match(slug) else None
+        if query.goal_id is None:
+            query.refuse("goal", f"unknown goal '{goal}'; known ones are listed at /api/v1/goals/.")
+    q = _single(params, "q", query)
+    if q is not None:
+        words = tuple(q.split())
+        if len(q) > MAX_QUERY_LENGTH:
+            query.refuse("q", f"at most {MAX_QUERY_LENGTH} characters.")
+        elif len(words) > MAX_QUERY_WORDS:
+            query.refuse("q", f"at most {MAX_QUERY_WORDS} words.")
+        else:
+            query.words = words
+    query.page_size = _read_page_size(params, query)
     cursor = _single(params, "cursor", query)
     if cursor is not None:
         query.cursor = _decode_cursor(cursor, query)

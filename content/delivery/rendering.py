@@ -204,12 +204,17 @@ def store_document(version: Version) -> PublishedDocument:
     return stored
 
 
-def refresh_mentions_of(item_id: int) -> None:
+def refresh_mentions_of(item_id: int) -> set[int]:
     """Re-render the live documents whose interactions name ``item_id``, which has just gone
-    live or been withdrawn, so that they name it exactly while it is published."""
+    live or been withdrawn, so that they name it exactly while it is published. Return the
+    items whose documents changed."""
     mentioning = PublishedDocument.objects.filter(
         live=True, version__interactions__other_id=item_id
     ).select_related("version__item")
+    changed = set()
     for document in mentioning:
-        rendered, _ = render_component(document.version)
-        PublishedDocument.objects.filter(pk=document.pk).update(body=dump(rendered))
+        rendered = dump(render_component(document.version)[0])
+        if rendered != document.body:
+            PublishedDocument.objects.filter(pk=document.pk).update(body=rendered)
+            changed.add(document.item_id)
+    return changed

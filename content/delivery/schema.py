@@ -240,6 +240,55 @@ COMPONENTS: dict[str, Any] = {
             "disclaimer": DISCLAIMER,
         }
     ),
+    "SyncUpsert": _object(
+        {
+            "type": {"type": "string", "enum": ["component", "plan"]},
+            "slug": STRING,
+            "action": {"type": "string", "const": "upsert"},
+            "data": {
+                "oneOf": [ref("Component"), ref("Plan")],
+                "description": "The full item, exactly as its detail endpoint serves it "
+                "without a profile.",
+            },
+        }
+    ),
+    "SyncDelete": _object(
+        {
+            "type": {"type": "string", "enum": ["component", "plan"]},
+            "slug": STRING,
+            "action": {"type": "string", "const": "delete"},
+        }
+    ),
+    "SyncPage": _object(
+        {
+            "changes": {
+                **_array(
+                    {
+                        "oneOf": [ref("SyncUpsert"), ref("SyncDelete")],
+                        "discriminator": {
+                            "propertyName": "action",
+                            "mapping": {
+                                "upsert": "#/components/schemas/SyncUpsert",
+                                "delete": "#/components/schemas/SyncDelete",
+                            },
+                        },
+                    }
+                ),
+                "description": "Each item at most once, in its state now: an upsert with the "
+                "full item, or a delete when it is no longer served (withdrawn, or a plan "
+                "none of whose components is published).",
+            },
+            "next_token": {
+                "type": "string",
+                "description": "Send it as `token` next time; keep the last one you received.",
+            },
+            "has_more": {
+                "type": "boolean",
+                "description": "True: call again at once with `next_token` for the rest.",
+            },
+            "disclaimer": DISCLAIMER,
+        }
+    ),
 }
 
 
@@ -284,6 +333,10 @@ PROFILE = OpenApiParameter(
         f"do not matter; at most {MAX_PROFILE}. An unknown slug is a 400 naming it."
     ),
 )
+PAGE_SIZE = OpenApiParameter(
+    "page_size",
+    type={"type": "integer", "minimum": 1, "maximum": PAGE_SIZE_MAX, "default": PAGE_SIZE_DEFAULT},
+)
 LIST_PARAMETERS = [
     OpenApiParameter("kind", type=str, enum=Kind.values, description="One kind of component."),
     OpenApiParameter("goal", type=str, description="A goal slug (see /api/v1/goals/)."),
@@ -293,15 +346,7 @@ LIST_PARAMETERS = [
         description="Words that must all appear in the title or summary.",
     ),
     PROFILE,
-    OpenApiParameter(
-        "page_size",
-        type={
-            "type": "integer",
-            "minimum": 1,
-            "maximum": PAGE_SIZE_MAX,
-            "default": PAGE_SIZE_DEFAULT,
-        },
-    ),
+    PAGE_SIZE,
     OpenApiParameter("cursor", type=str, description="The opaque value of `next` or `previous`."),
 ]
 CACHE_HEADERS = [
@@ -391,4 +436,22 @@ plan_detail = {
     "summary": "A plan's published version, its items resolved",
     "parameters": [PROFILE, *CACHE_HEADERS],
     "responses": _responses(ref("Plan"), bad_request=True, not_found=True),
+}
+sync = {
+    "operation_id": "sync",
+    "summary": "Delta sync for offline copies",
+    "description": (
+        "Without `token`: an initial sync of every published component and plan. Call again "
+        "with `token=<next_token>` while `has_more` is true, and keep the last `next_token`: "
+        "later calls with it return only what changed since, each item at most once, in its "
+        "latest state. Tokens are signed; one not issued by this server is a 400."
+    ),
+    "parameters": [
+        OpenApiParameter(
+            "token", type=str, description="The opaque `next_token` of your last sync."
+        ),
+        PAGE_SIZE,
+        *CACHE_HEADERS,
+    ],
+    "responses": _responses(ref("SyncPage"), bad_request=True, not_found=False),
 }

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from content.kinds import PLAN, Kind
-from content.models import Contraindication, Goal, PublishedDocument, PublishedPlanItem
+from content.models import (
+    Contraindication,
+    DeliveryChange,
+    Goal,
+    PublishedDocument,
+    PublishedPlanItem,
+)
 
 from .params import ListQuery, Profile
 
@@ -36,10 +42,16 @@ def _suitable_components(profile: Profile | None) -> QuerySet:
     return documents
 
 
-def _with_items_left(plans: QuerySet, profile: Profile | None) -> QuerySet:
+def _items_left(profile: Profile | None) -> Exists:
+    """True of a plan document with an item whose component is live (and suits ``profile``)."""
     suitable = _suitable_components(profile).filter(item_id=OuterRef("component_id"))
-    rows = PublishedPlanItem.objects.filter(document_id=OuterRef("pk")).filter(Exists(suitable))
-    return plans.filter(Exists(rows))
+    return Exists(
+        PublishedPlanItem.objects.filter(document_id=OuterRef("pk")).filter(Exists(suitable))
+    )
+
+
+def _with_items_left(plans: QuerySet, profile: Profile | None) -> QuerySet:
+    return plans.filter(_items_left(profile))
 
 
 def _filtered(documents: QuerySet, query: ListQuery) -> QuerySet:
@@ -173,3 +185,37 @@ def suitability(links: list, profile: Profile) -> dict:
     status = "avoid" if "avoid" in severities else "caution" if severities else "ok"
     reasons.sort(key=lambda r: (r["severity"] != "avoid", r["contraindication"]))
     return {"status": status, "reasons": reasons}
+
+
+# --- Sync ----------------------------------------------------------------------------------
+
+_SYNC_FIELDS = ("slug", "kind", "body", "plan_items")
+
+
+def served_after(after: str, limit: int) -> list[tuple[str, str, str, list]]:
+    """The first ``limit`` items the API serves now (live components, and plans with an item
+    left) whose slug sorts after ``after``: (slug, kind, body, plan items), in slug order."""
+    documents = PublishedDocument.objects.filter(live=True, slug__gt=after).filter(
+        Q(kind__in=Kind.values) | Q(kind=PLAN) & _items_left(None)
+    )
+    return list(documents.order_by("slug").values_list(*_SYNC_FIELDS)[:limit])
+
+
+def changed_after(since: int, upto: int, after: str, limit: int) -> list[tuple[str, str]]:
+    """The first ``limit`` items with a change in generations ``since`` (excluded) to ``upto``
+    whose slug sorts after ``after``: (slug, kind), each once, in slug order. The cost grows
+    with the number of changes in that range, not with the number of items."""
+    return list(
+        DeliveryChange.objects.filter(
+            generation__gt=since, generation__lte=upto, item__slug__gt=after
+        )
+        .values_list("item__slug", "item__kind")
+        .distinct()
+        .order_by("item__slug")[:limit]
+    )
+
+
+def live_documents(slugs) -> dict[str, tuple[str, str, str, list]]:
+    """The live documents of ``slugs``: slug -> (slug, kind, body, plan items)."""
+    rows = PublishedDocument.objects.filter(live=True, slug__in=slugs)
+    return {row[0]: row for row in rows.values_list(*_SYNC_FIELDS)}

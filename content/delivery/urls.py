@@ -29,6 +29,7 @@ urlpatterns = [
     path("api/v1/goals/", views.GoalList.as_view(), name="goal-list"),
     path("api/v1/plans/", views.PlanList.as_view(), name="plan-list"),
     path("api/v1/plans/<slug:slug>/", views.PlanDetail.as_view(), name="plan-detail"),
+    path("api/v1/sync/", views.Sync.as_view(), name="sync"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]

@@ -11,9 +11,11 @@ from rest_framework.views import APIView
 
 from . import schema, selectors
 from .access import ApiKeyAuthentication, DeliveryAccess
+from .freshness import generations
 from .http import answer, compose_plans, with_suitability
-from .params import encode_cursor, read_detail_profile, read_list_query
+from .params import encode_cursor, read_detail_profile, read_list_query, read_sync_query
 from .rendering import dump, timestamp
+from .sync import sync_answer
 
 
 def _not_published(slug: str) -> exceptions.NotFound:
@@ -146,5 +148,15 @@ class PlanDetail(DeliveryView):
                 raise exceptions.NotFound(f"No published plan has the slug '{slug}'.")
             (plan,) = compose_plans([found], profile)
             return plan
+
+        return answer(request._request, compute)
+
+
+class Sync(DeliveryView):
+    @extend_schema(**schema.sync)
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        def compute() -> str:
+            query = read_sync_query(request.GET)
+            return sync_answer(query, generations(request._request).content)
 
         return answer(request._request, compute)

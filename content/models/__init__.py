@@ -6,7 +6,7 @@ from .content import (
     Version,
     VersionState,
 )
-from .delivery import DeliveryState, PublishedDocument, PublishedPlanItem
+from .delivery import DeliveryChange, DeliveryState, PublishedDocument, PublishedPlanItem
 from .keys import DeliveryKey
 from .parts import (
     Citation,
@@ -39,6 +39,7 @@ __all__ = [
     "ContraindicationAlias",
     "ContraindicationCategory",
     "ContraindicationLink",
+    "DeliveryChange",
     "DeliveryKey",
     "DeliveryState",
     "EvidenceLevel",

@@ -78,3 +78,23 @@ class DeliveryState(models.Model):
 
     def __str__(self) -> str:
         return f"generation {self.generation}, keys {self.keys_generation}"
+
+
+class DeliveryChange(models.Model):
+    """One item whose served answer changed, under the delivery generation that changed it.
+
+    Written in the transaction of every publication and withdrawal (and for the items whose
+    answers they change: documents naming the item, plans using it), after the generation
+    was bumped. The generation row is locked from the bump to the commit, so generations
+    commit in order: once generation N is visible, every change up to N is. ``/sync/``
+    reads the changes between two generations; what it serves is the items' state now.
+    """
+
+    generation = models.BigIntegerField()
+    item = models.ForeignKey(ContentItem, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["generation", "item"], name="change_generation_item")]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} changed in generation {self.generation}"

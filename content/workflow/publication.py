@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from content.delivery.freshness import bump_generation
+from content.delivery.changes import announce_changes
 from content.delivery.rendering import refresh_mentions_of, store_document
 from content.errors import DomainError, InvalidTransition
 from content.models import (
@@ -78,8 +78,7 @@ def _go_live(version: Version, *, actor: AbstractBaseUser | None, published_by, 
     )
     ContentItem.objects.filter(pk=version.item_id).update(flagged_for_review="")
     store_document(version)
-    refresh_mentions_of(version.item_id)
-    bump_generation()
+    announce_changes({version.item_id, *refresh_mentions_of(version.item_id)})
     record(
         version=version,
         action=AuditAction.PUBLISH,
@@ -193,8 +192,7 @@ def withdraw(*, version: Version, user: AbstractBaseUser, reason: str) -> Versio
         live=False, withdrawn_at=version.withdrawn_at
     )
     _flag_plans_using(version, user=user, reason=reason.strip())
-    refresh_mentions_of(version.item_id)
-    bump_generation()
+    announce_changes({version.item_id, *refresh_mentions_of(version.item_id)})
     record(
         version=version,
         action=AuditAction.WITHDRAW,

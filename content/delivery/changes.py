@@ -1,0 +1,30 @@
+"""Saying that what the API serves has changed, so that caches and offline copies follow."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from content.models import DeliveryChange, PublishedPlanItem
+
+from .freshness import bump_generation
+
+
+def announce_changes(item_ids: Iterable[int]) -> int:
+    """Record, in the transaction that makes it, that the answers for ``item_ids`` changed.
+
+    Bumps the delivery generation (cached answers of the old one are no longer served) and
+    writes one ``DeliveryChange`` per item under the new generation, adding every live plan
+    that uses one of the items: a plan is served with its components' current documents, so
+    it changes with them. ``/api/v1/sync/`` reads these rows. Returns the new generation.
+    """
+    changed = set(item_ids)
+    changed |= set(
+        PublishedPlanItem.objects.filter(document__live=True, component_id__in=changed)
+        .values_list("document__item_id", flat=True)
+        .distinct()
+    )
+    generation = bump_generation()
+    DeliveryChange.objects.bulk_create(
+        DeliveryChange(generation=generation, item_id=item_id) for item_id in sorted(changed)
+    )
+    return generation

@@ -1,0 +1,75 @@
+"""Delta sync for offline apps (API.md, "Delta sync").
+
+A client's whole position is in its signed token (``params.SyncPosition``): the server
+keeps nothing per client. A sync happens in rounds. A round covers the changes up to the
+delivery generation current when it started (``upto``) and pages through the items they
+touched in slug order; a round without a starting point (the initial sync) pages through
+everything served. Each item is sent in its state at the time of the page: an upsert with
+its full answer, or a delete when nothing is served for it any more. Whatever changes
+while a round is under way has a later generation and is sent by the next round, so a
+client that keeps the last ``next_token`` misses nothing.
+"""
+
+from __future__ import annotations
+
+from content.kinds import PLAN
+
+from . import selectors
+from .freshness import read_table
+from .http import compose_plan, plan_components
+from .params import SyncPosition, SyncQuery, encode_token
+from .problems import ParameterProblem
+from .rendering import dump
+
+
+def sync_answer(query: SyncQuery, generation: int) -> str:
+    """The answer to a sync request at delivery ``generation``: changes, next token, more."""
+    position = query.position
+    newest = max(position.since or 0, position.upto or 0)
+    if newest > generation:  # issued by a worker that heard of a change before this one did?
+        generation = max(generation, read_table().content)
+    if newest > generation:
+        raise ParameterProblem(
+            [
+                {
+                    "parameter": "token",
+                    "detail": "this token is from a later state of the content than this "
+                    "server has (was its database restored?); start again without a token.",
+                }
+            ]
+        )
+    if position.upto is None:  # a new round, up to now
+        position = SyncPosition(since=position.since, upto=generation)
+    size = query.page_size
+    if position.since is None:
+        rows = selectors.served_after(position.after, size + 1)
+        found = {row[0]: row for row in rows}
+        slugs = [(row[0], row[1]) for row in rows]
+    else:
+        slugs = selectors.changed_after(position.since, position.upto, position.after, size + 1)
+        found = selectors.live_documents([slug for slug, _ in slugs[:size]])
+    has_more = len(slugs) > size
+    slugs = slugs[:size]
+    plans = [(body, [], items) for _, kind, body, items in found.values() if kind == PLAN]
+    components = plan_components(plans) if plans else {}
+    changes = []
+    for slug, kind in slugs:
+        type_ = "plan" if kind == PLAN else "component"
+        head = f'{{"type":"{type_}","slug":{dump(slug)},"action":'
+        row = found.get(slug)
+        data, items_left = (None, 0) if row is None else (row[2], 1)
+        if row is not None and kind == PLAN:
+            data, items_left = compose_plan(row[2], row[3], components, None)
+        if items_left:
+            changes.append(f'{head}"upsert","data":{data}}}')
+        else:  # withdrawn, or a plan none of whose components is published any more
+            changes.append(f'{head}"delete"}}')
+    following = (
+        SyncPosition(since=position.since, upto=position.upto, after=slugs[-1][0])
+        if has_more
+        else SyncPosition(since=position.upto)
+    )
+    return (
+        f'{{"changes":[{",".join(changes)}],"next_token":{dump(encode_token(following))},'
+        f'"has_more":{"true" if has_more else "false"}}}'
+    )
