@@ -33,6 +33,13 @@ SECRET_KEY = os.environ.get(
 )
 if not SECRET_KEY:
     raise RuntimeError("Set DJANGO_SECRET_KEY: production settings refuse to start without it.")
+# Earlier keys, comma-separated: what they signed (sync tokens, list cursors, sessions) stays
+# valid while they are listed, so the key can be rotated without breaking apps' tokens.
+SECRET_KEY_FALLBACKS = [
+    key.strip()
+    for key in os.environ.get("DJANGO_SECRET_KEY_FALLBACKS", "").split(",")
+    if key.strip()
+]
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
 ]

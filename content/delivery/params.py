@@ -57,18 +57,20 @@ def _single(params: QueryDict, name: str, query: ListQuery) -> str | None:
     return values[0]
 
 
-_cursor_signer = signing.Signer(salt=_CURSOR_SALT)
+def _signer(salt: str) -> signing.Signer:
+    # Built per use, not at import: it takes SECRET_KEY and SECRET_KEY_FALLBACKS as they are.
+    return signing.Signer(salt=salt)
 
 
 def encode_cursor(position: dict) -> str:
     """A signed, opaque cursor. Not timestamped: the same page always links the same way, so
     its answer (and ETag) stays the same while the content does."""
-    return _cursor_signer.sign_object(position, compress=True)
+    return _signer(_CURSOR_SALT).sign_object(position, compress=True)
 
 
 def _decode_cursor(value: str, query: ListQuery) -> dict | None:
     try:
-        position = _cursor_signer.unsign_object(value)
+        position = _signer(_CURSOR_SALT).unsign_object(value)
     except signing.BadSignature:
         query.refuse(
             "cursor", "this cursor was not issued by this server; use 'next' or 'previous'."
@@ -97,13 +99,10 @@ class SyncQuery:
     page_size: int = PAGE_SIZE_DEFAULT
 
 
-_token_signer = signing.Signer(salt=_TOKEN_SALT)
-
-
 def encode_token(position: SyncPosition) -> str:
     """A signed, opaque sync token: it holds the whole position, so the server keeps none."""
     fields = {"s": position.since, "u": position.upto, "a": position.after}
-    return _token_signer.sign_object(
+    return _signer(_TOKEN_SALT).sign_object(
         {name: value for name, value in fields.items() if value not in (None, "")}, compress=True
     )
 
@@ -114,7 +113,7 @@ def _is_generation(value) -> bool:
 
 def _decode_token(value: str, query: ListQuery) -> SyncPosition | None:
     try:
-        fields = _token_signer.unsign_object(value)
+        fields = _signer(_TOKEN_SALT).unsign_object(value)
     except (signing.BadSignature, ValueError):  # ValueError: a signed value that is not JSON
         query.refuse(
             "token",

@@ -1,7 +1,8 @@
 import pytest
 from django.core.cache import cache
 
-from content.workflow import LinkSpec
+from content import workflow
+from content.workflow import LinkSpec, PlanContent, PlanItemSpec
 from tests import builders
 from tests.factories import ContraindicationFactory, EditorFactory, GoalFactory, ReviewerFactory
 
@@ -49,5 +50,29 @@ def publish(people, vocabulary):
             goals=tuple(goals),
             **content,
         )
+
+    return _publish
+
+
+@pytest.fixture
+def publish_plan(people):
+    editor, reviewer, _ = people
+
+    def _publish(slug, items, *, duration=4, goals=(), title="Sleep reset"):
+        content = PlanContent.build(
+            title=title,
+            summary="A gentle four-week plan.",
+            change_note="First version.",
+            duration_weeks=duration,
+            goals=goals,
+            items=[
+                PlanItemSpec(component, slot, 1, duration, "daily", order, f"Note {order}.")
+                for order, (component, slot) in enumerate(items, start=1)
+            ],
+        )
+        draft = workflow.create_plan(user=editor, slug=slug, content=content)
+        submitted = workflow.submit_for_review(version=draft, user=editor)
+        approved = builders.approve_fully(submitted, reviewer)
+        return workflow.publish(version=approved, user=reviewer)
 
     return _publish

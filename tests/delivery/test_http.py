@@ -16,6 +16,8 @@ URLS = [
     "/api/v1/components/child-pose/versions/1/",
     "/api/v1/contraindications/",
     "/api/v1/goals/",
+    "/api/v1/sync/",
+    "/api/v1/sync/?page_size=1",
 ]
 
 

@@ -5,34 +5,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from content import workflow
-from content.workflow import PlanContent, PlanItemSpec
 from tests import builders
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def publish_plan(people):
-    editor, reviewer, _ = people
-
-    def _publish(slug, items, *, duration=4, goals=(), title="Sleep reset"):
-        content = PlanContent.build(
-            title=title,
-            summary="A gentle four-week plan.",
-            change_note="First version.",
-            duration_weeks=duration,
-            goals=goals,
-            items=[
-                PlanItemSpec(component, slot, 1, duration, "daily", order, f"Note {order}.")
-                for order, (component, slot) in enumerate(items, start=1)
-            ],
-        )
-        draft = workflow.create_plan(user=editor, slug=slug, content=content)
-        submitted = workflow.submit_for_review(version=draft, user=editor)
-        approved = builders.approve_fully(submitted, reviewer)
-        return workflow.publish(version=approved, user=reviewer)
-
-    return _publish
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ answer costs the generation plus a fixed number of reads.
 import pytest
 
 from content import workflow
+from tests import builders
 from content.models import DeliveryKey, Version
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +92,31 @@ def test_a_publication_makes_the_next_answer_fresh(
     with django_assert_num_queries(2):  # the cached answer is not reused
         slugs = [i["slug"] for i in client.get("/api/v1/components/").json()["results"]]
     assert "item-01" not in slugs
+
+
+@pytest.mark.parametrize("page_size", [1, 5, 100])
+def test_an_initial_sync_page_is_two_queries_then_one(
+    client, catalogue, django_assert_num_queries, page_size
+):
+    url = f"/api/v1/sync/?page_size={page_size}"
+    with django_assert_num_queries(2):  # generation, documents
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(1):
+        assert client.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("page_size", [1, 5, 100])
+def test_a_delta_sync_page_is_three_queries_four_with_plans(
+    client, people, catalogue, publish_plan, django_assert_num_queries, page_size
+):
+    editor, reviewer, second = people
+    token = client.get("/api/v1/sync/?page_size=100").json()["next_token"]
+    for n in range(0, 12, 2):
+        live = Version.objects.get(item__slug=f"item-{n:02}", state="published")
+        builders.republished(live, editor, reviewer, second)
+    url = f"/api/v1/sync/?page_size={page_size}&token={token}"
+    with django_assert_num_queries(3):  # generation, changed items, their documents
+        assert len(client.get(url).json()["changes"]) == min(page_size, 6)
+    publish_plan("a-plan", [("item-01", "morning"), ("item-02", "evening")])
+    with django_assert_num_queries(4):  # + the plan's components
+        assert client.get(url).status_code == 200
