@@ -8,8 +8,8 @@ answer costs the generation plus a fixed number of reads.
 import pytest
 
 from content import workflow
-from tests import builders
 from content.models import DeliveryKey, Version
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 

@@ -279,7 +279,7 @@ def test_an_offline_copy_kept_by_delta_sync_always_equals_what_the_api_serves(se
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
-    assert TAKEN >= {
+    assert {
         "publish", "schedule", "draft", "revise", "roll_back", "withdraw", "plan",
         "change_plan", "withdraw_plan", "interrupted",
-    }  # fmt: skip
+    } <= TAKEN  # fmt: skip
