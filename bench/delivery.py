@@ -48,29 +48,54 @@ def run(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedPr
     return subprocess.run(args, check=True, env=env, cwd=ROOT, **kwargs)
 
 
-def populate(env: dict, items: int) -> None:
+def populate(env: dict, items: int, db_name: str = DB_NAME) -> None:
     """Create the database and publish ``items`` components through the workflow."""
-    run("psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {DB_NAME}", env=env)
-    run("psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {DB_NAME}", env=env)
+    run("psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {db_name}", env=env)
+    run("psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {db_name}", env=env)
     run(sys.executable, "manage.py", "migrate", "-v0", env=env)
     run(sys.executable, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
     run(sys.executable, str(ROOT / "bench" / "populate.py"), str(items), env=env)
 
 
-def fetch(path: str, headers: dict[str, str]) -> tuple[bytes, dict]:
-    request = urllib.request.Request(BASE + path, headers=headers)
+def fetch(path: str, headers: dict[str, str], base: str = BASE) -> tuple[bytes, dict]:
+    request = urllib.request.Request(base + path, headers=headers)
     with urllib.request.urlopen(request, timeout=10) as response:
         return response.read(), dict(response.headers)
 
 
-def wrk(path: str, seconds: int, headers: dict[str, str]) -> float:
+def wrk(path: str, seconds: int, headers: dict[str, str], base: str = BASE) -> float:
     args = ["wrk", "-t1", "-c8", f"-d{seconds}s"]
     for name, value in headers.items():
         args += ["-H", f"{name}: {value}"]
-    out = subprocess.run([*args, BASE + path], check=True, capture_output=True, text=True).stdout
+    out = subprocess.run([*args, base + path], check=True, capture_output=True, text=True).stdout
     if "Non-2xx or 3xx responses" in out:
         raise SystemExit(f"errors while benchmarking {path}:\n{out}")
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+def start_server(env: dict, port: int, headers: dict[str, str]) -> subprocess.Popen:
+    """gunicorn with 2 sync workers on ``port``, once it answers."""
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "recovery.wsgi",
+            "--workers", "2",
+            "--bind", f"127.0.0.1:{port}",
+        ],
+        env=env, cwd=ROOT, start_new_session=True,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            fetch("/api/v1/goals/", headers, f"http://127.0.0.1:{port}")
+            return server
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the server on port {port} did not start")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait()
 
 
 def worker_rss_mb(master_pid: int) -> list[float]:
@@ -124,26 +149,11 @@ def main() -> None:
     # Take the real list answer with a short-lived server, then start the measured one.
     cases: dict[str, tuple[str, dict]] = {}
     for phase in ("capture", "measure"):
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "recovery.wsgi",
-                "--workers", "2",
-                "--bind", f"127.0.0.1:{PORT}",
-            ],
-            env=server_env, cwd=ROOT, start_new_session=True,
-        )  # fmt: skip
-        for _ in range(100):
-            try:
-                fetch("/api/v1/goals/", headers)
-                break
-            except OSError:
-                time.sleep(0.2)
+        server = start_server(server_env, PORT, headers)
         if phase == "capture":
             body, _ = fetch("/api/v1/components/?page_size=20", headers)
             ceiling_file.write_bytes(body)
-            os.killpg(server.pid, signal.SIGTERM)
-            server.wait()
+            stop_server(server)
             continue
         list_body, list_headers = fetch("/api/v1/components/?page_size=20", headers)
         assert list_body == ceiling_file.read_bytes(), "the ceiling must serve the same bytes"
@@ -176,8 +186,7 @@ def main() -> None:
             ), flush=True)  # fmt: skip
         rss = worker_rss_mb(server.pid)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait()
+        stop_server(server)
         ceiling_file.unlink(missing_ok=True)
 
     print()

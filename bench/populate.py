@@ -1,5 +1,7 @@
 """Fill the benchmark database: ``populate.py N`` publishes N components through the
-workflow; ``populate.py --key`` prints a fresh API key with a rate no benchmark reaches."""
+workflow; ``populate.py --key`` prints a fresh API key with a rate no benchmark reaches;
+``populate.py --token`` prints the sync token of an app that has synced everything so far;
+``populate.py --revise N`` publishes a new version of components 0 to N-1."""
 
 import os
 import sys
@@ -13,10 +15,19 @@ import django
 django.setup()
 
 from django.contrib.auth.models import Group, User  # noqa: E402
+from django.db import connection  # noqa: E402
 
 from content import workflow  # noqa: E402
+from content.delivery.freshness import read_table  # noqa: E402
+from content.delivery.params import SyncPosition, encode_token  # noqa: E402
 from content.kinds import EXAMPLE_DETAILS, Kind  # noqa: E402
-from content.models import Contraindication, DeliveryKey, Goal, ReviewerProfile  # noqa: E402
+from content.models import (  # noqa: E402
+    Contraindication,
+    DeliveryKey,
+    Goal,
+    ReviewerProfile,
+    Version,
+)
 from content.workflow import (  # noqa: E402
     CitationSpec,
     LinkSpec,
@@ -106,9 +117,29 @@ def populate(count: int) -> None:
         workflow.publish(version=plan, user=reviewers[1])
 
 
+def revise(count: int) -> None:
+    editor = User.objects.get(username="bench-editor")
+    reviewers = list(User.objects.filter(username__startswith="bench-reviewer-").order_by("pk"))
+    for n in range(count):
+        live = Version.objects.get(item__slug=f"component-{n:04}", state="published")
+        draft = workflow.revise(version=live, user=editor, change_note="Revised for the benchmark.")
+        version = workflow.submit_for_review(version=draft, user=editor)
+        for reviewer in reviewers[: workflow.review_policy(live.item.kind).approvals_required]:
+            version = workflow.approve(
+                version=version, user=reviewer, seen_hash=version.content_hash
+            )
+        workflow.publish(version=version, user=reviewers[0])
+
+
 if __name__ == "__main__":
+    if connection.vendor == "postgresql":  # a benchmark's data need not survive a crash
+        connection.cursor().execute("SET synchronous_commit TO off")
     if sys.argv[1:] == ["--key"]:
         _, secret = DeliveryKey.objects.create_key(name="benchmark", requests_per_minute=10**9)
         print(secret)
+    elif sys.argv[1:] == ["--token"]:
+        print(encode_token(SyncPosition(since=read_table().content)))
+    elif sys.argv[1:2] == ["--revise"]:
+        revise(int(sys.argv[2]))
     else:
         populate(int(sys.argv[1]))

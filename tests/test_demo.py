@@ -240,14 +240,19 @@ def test_the_readme_examples_work_against_the_demo_pack(client):
         re.MULTILINE,
     )
     assert len(examples) >= 6
+    # As the README's shell line does: the token of an app that has synced everything.
+    synced = client.get("/api/v1/sync/?page_size=100").json()
+    assert not synced["has_more"]
     for path, rest in examples:
-        response = client.get(path)
+        response = client.get(path.replace("$token", synced["next_token"]))
         expected = 400 if "400" in rest else 200
         assert response.status_code == expected, (path, response.content[:300])
         if expected == 200:
             assert response.json()["disclaimer"]
         if "removed" in rest:
             assert response.json()["removed"], path
+        if '{"changes":[]' in rest:
+            assert response.json()["changes"] == [], path
 
 
 @pytest.mark.django_db
