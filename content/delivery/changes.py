@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from content.models import DeliveryChange, PublishedPlanItem
+from content.models import ContentItem, DeliveryChange, PublishedPlanItem
 
 from .freshness import bump_generation
 
@@ -17,14 +17,17 @@ def announce_changes(item_ids: Iterable[int]) -> int:
     that uses one of the items: a plan is served with its components' current documents, so
     it changes with them. ``/api/v1/sync/`` reads these rows. Returns the new generation.
     """
-    changed = set(item_ids)
-    changed |= set(
-        PublishedPlanItem.objects.filter(document__live=True, component_id__in=changed)
+    ids = set(item_ids)
+    ids |= set(
+        PublishedPlanItem.objects.filter(document__live=True, component_id__in=ids)
         .values_list("document__item_id", flat=True)
         .distinct()
     )
     generation = bump_generation()
     DeliveryChange.objects.bulk_create(
-        DeliveryChange(generation=generation, item_id=item_id) for item_id in sorted(changed)
+        DeliveryChange(generation=generation, item_id=pk, slug=slug, kind=kind)
+        for pk, slug, kind in ContentItem.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "slug", "kind")
     )
     return generation

@@ -121,19 +121,17 @@ def _decode_token(value: str, query: ListQuery) -> SyncPosition | None:
             "the last 'next_token' you received.",
         )
         return None
+    well_formed = isinstance(fields, dict) and set(fields) <= {"s", "u", "a"}
     since, upto, after = (
-        (fields.get("s"), fields.get("u"), fields.get("a", ""))
-        if isinstance(fields, dict)
-        else (None, None, None)
+        (fields.get("s"), fields.get("u"), fields.get("a", "")) if well_formed else (0, 0, "")
     )
     well_formed = (
-        isinstance(fields, dict)
-        and set(fields) <= {"s", "u", "a"}
+        well_formed
         and (since is None or _is_generation(since))
         and (upto is None or _is_generation(upto))
         and isinstance(after, str)
-        and (upto is not None or not after)
-        and (since is not None or upto is not None)
+        and (since is not None or upto is not None)  # an initial sync has no token
+        and (upto is not None or not after)  # a position within a round has its end
         and (since is None or upto is None or since <= upto)
     )
     if not well_formed:

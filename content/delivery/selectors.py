@@ -193,25 +193,22 @@ _SYNC_FIELDS = ("slug", "kind", "body", "plan_items")
 
 
 def served_after(after: str, limit: int) -> list[tuple[str, str, str, list]]:
-    """The first ``limit`` items the API serves now (live components, and plans with an item
-    left) whose slug sorts after ``after``: (slug, kind, body, plan items), in slug order."""
-    documents = PublishedDocument.objects.filter(live=True, slug__gt=after).filter(
-        Q(kind__in=Kind.values) | Q(kind=PLAN) & _items_left(None)
-    )
+    """The first ``limit`` live documents whose slug sorts after ``after``: (slug, kind, body,
+    plan items), in slug order. One walk of the (live, slug) index, whatever the catalogue's
+    size; a plan none of whose components is live is among them (the caller leaves it out)."""
+    documents = PublishedDocument.objects.filter(live=True, slug__gt=after)
     return list(documents.order_by("slug").values_list(*_SYNC_FIELDS)[:limit])
 
 
 def changed_after(since: int, upto: int, after: str, limit: int) -> list[tuple[str, str]]:
     """The first ``limit`` items with a change in generations ``since`` (excluded) to ``upto``
-    whose slug sorts after ``after``: (slug, kind), each once, in slug order. The cost grows
-    with the number of changes in that range, not with the number of items."""
+    whose slug sorts after ``after``: (slug, kind), each once, in slug order. Reads only the
+    change rows of that range: the cost grows with the changes, not with the catalogue."""
     return list(
-        DeliveryChange.objects.filter(
-            generation__gt=since, generation__lte=upto, item__slug__gt=after
-        )
-        .values_list("item__slug", "item__kind")
+        DeliveryChange.objects.filter(generation__gt=since, generation__lte=upto, slug__gt=after)
+        .values_list("slug", "kind")
         .distinct()
-        .order_by("item__slug")[:limit]
+        .order_by("slug")[:limit]
     )
 
 

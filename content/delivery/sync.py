@@ -62,8 +62,8 @@ def sync_answer(query: SyncQuery, generation: int) -> str:
             data, items_left = compose_plan(row[2], row[3], components, None)
         if items_left:
             changes.append(f'{head}"upsert","data":{data}}}')
-        else:  # withdrawn, or a plan none of whose components is published any more
-            changes.append(f'{head}"delete"}}')
+        elif position.since is not None:  # withdrawn, or a plan none of whose components is
+            changes.append(f'{head}"delete"}}')  # published any more: not served now
     following = (
         SyncPosition(since=position.since, upto=position.upto, after=slugs[-1][0])
         if has_more

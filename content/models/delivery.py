@@ -92,9 +92,13 @@ class DeliveryChange(models.Model):
 
     generation = models.BigIntegerField()
     item = models.ForeignKey(ContentItem, on_delete=models.PROTECT, related_name="+")
+    # The item's (immutable) slug and kind, so that reading a range of changes in slug order
+    # touches only the rows of that range.
+    slug = models.SlugField(max_length=100)
+    kind = models.CharField(max_length=20)
 
     class Meta:
-        indexes = [models.Index(fields=["generation", "item"], name="change_generation_item")]
+        indexes = [models.Index(fields=["generation"], name="change_generation")]
 
     def __str__(self) -> str:
         return f"{self.item_id} changed in generation {self.generation}"

@@ -24,6 +24,9 @@ def test_the_schema_lists_every_endpoint_of_api_md(openapi):
         "/api/v1/components/{slug}/versions/{number}/",
         "/api/v1/contraindications/",
         "/api/v1/goals/",
+        "/api/v1/plans/",
+        "/api/v1/plans/{slug}/",
+        "/api/v1/sync/",
     }
 
 

@@ -133,6 +133,10 @@ def test_a_plan_follows_its_components_out_and_back_in(client, people, catalogue
         ("component", "legs-up", "delete", None),
     ]
     assert client.get("/api/v1/plans/evening/").status_code == 404
+    # Nor is it in an initial sync, whatever the page size.
+    for page_size in (1, 2, 20):
+        fresh, _, _ = sync(client, page_size=page_size)
+        assert [c["slug"] for c in fresh] == ["nadi"]
     # A new version of a component brings the plan back.
     withdrawn = Version.objects.get(item__slug="legs-up", state="withdrawn")
     builders.republished(withdrawn, editor, reviewer, second)
