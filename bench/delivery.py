@@ -55,6 +55,12 @@ def populate(env: dict, items: int, db_name: str = DB_NAME) -> None:
     run(sys.executable, "manage.py", "migrate", "-v0", env=env)
     run(sys.executable, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
     run(sys.executable, str(ROOT / "bench" / "populate.py"), str(items), env=env)
+    analyze(env, db_name)
+
+
+def analyze(env: dict, db_name: str) -> None:
+    """Give the planner statistics, as autovacuum would in production (it may be off here)."""
+    run("psql", f"{PG}/{db_name}", "-qc", "ANALYZE", env=env)
 
 
 def fetch(path: str, headers: dict[str, str], base: str = BASE) -> tuple[bytes, dict]:

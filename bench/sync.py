@@ -7,7 +7,8 @@ For each size, a PostgreSQL database with that many components (and one 10-item 
 25) published through the workflow; an app's token taken after it has synced everything;
 then ``--changes`` components re-published through the workflow (which also changes the
 plan that uses them). One gunicorn (2 sync workers, Redis) per database serves the API with
-the per-worker answer cache off, so that every request computes its answer. wrk drives,
+the per-worker answer cache off, so that every request computes its answer; the databases
+are ANALYZEd first, as autovacuum would (it is off on this machine). wrk drives,
 in interleaved rounds, the delta sync from that token and the first page of an initial
 sync against each database. The figure that matters is the delta's requests per second at
 the largest size as a share of the smallest (target: at least 50%, i.e. within 2x); the
@@ -27,7 +28,18 @@ import subprocess
 import sys
 import time
 
-from delivery import PG, REDIS, ROOT, fetch, populate, run, start_server, stop_server, wrk
+from delivery import (
+    PG,
+    REDIS,
+    ROOT,
+    analyze,
+    fetch,
+    populate,
+    run,
+    start_server,
+    stop_server,
+    wrk,
+)
 
 BASE_PORT = 8775
 TARGET = 0.50
@@ -69,6 +81,7 @@ def prepare(size: int, changes: int, reuse: bool) -> tuple[dict, str]:
         env=env, cwd=ROOT, check=True, capture_output=True, text=True,
     ).stdout.strip()  # fmt: skip
     run(sys.executable, populate_script, "--revise", str(changes), env=env)
+    analyze(env, db_name)
     return env, token
 
 
