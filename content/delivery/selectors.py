@@ -42,16 +42,10 @@ def _suitable_components(profile: Profile | None) -> QuerySet:
     return documents
 
 
-def _items_left(profile: Profile | None) -> Exists:
-    """True of a plan document with an item whose component is live (and suits ``profile``)."""
-    suitable = _suitable_components(profile).filter(item_id=OuterRef("component_id"))
-    return Exists(
-        PublishedPlanItem.objects.filter(document_id=OuterRef("pk")).filter(Exists(suitable))
-    )
-
-
 def _with_items_left(plans: QuerySet, profile: Profile | None) -> QuerySet:
-    return plans.filter(_items_left(profile))
+    suitable = _suitable_components(profile).filter(item_id=OuterRef("component_id"))
+    rows = PublishedPlanItem.objects.filter(document_id=OuterRef("pk")).filter(Exists(suitable))
+    return plans.filter(Exists(rows))
 
 
 def _filtered(documents: QuerySet, query: ListQuery) -> QuerySet:

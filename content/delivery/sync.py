@@ -43,8 +43,8 @@ def sync_answer(query: SyncQuery, generation: int) -> str:
     size = query.page_size
     if position.since is None:
         rows = selectors.served_after(position.after, size + 1)
-        found = {row[0]: row for row in rows}
         slugs = [(row[0], row[1]) for row in rows]
+        found = {row[0]: row for row in rows[:size]}
     else:
         slugs = selectors.changed_after(position.since, position.upto, position.after, size + 1)
         found = selectors.live_documents([slug for slug, _ in slugs[:size]])

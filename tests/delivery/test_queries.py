@@ -105,6 +105,16 @@ def test_an_initial_sync_page_is_two_queries_then_one(
         assert client.get(url).status_code == 200
 
 
+def test_an_initial_sync_page_reads_plan_components_only_for_plans_on_it(
+    client, catalogue, publish_plan, django_assert_num_queries
+):
+    publish_plan("item-00-plan", [("item-01", "morning")])  # the item after the first page
+    with django_assert_num_queries(2):
+        assert client.get("/api/v1/sync/?page_size=1").json()["has_more"]
+    with django_assert_num_queries(3):  # + the plan's components
+        assert len(client.get("/api/v1/sync/?page_size=2").json()["changes"]) == 2
+
+
 @pytest.mark.parametrize("page_size", [1, 5, 100])
 def test_a_delta_sync_page_is_three_queries_four_with_plans(
     client, people, catalogue, publish_plan, django_assert_num_queries, page_size
