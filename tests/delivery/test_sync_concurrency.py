@@ -10,6 +10,7 @@ from django.db import connection, transaction
 
 from content import workflow
 from tests import builders
+from tests.delivery.test_sync import sync
 from tests.factories import EditorFactory, ReviewerFactory
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
@@ -32,14 +33,9 @@ def in_thread(action):
     return thread, result
 
 
-def sync(client, token):
-    changes = []
-    while True:
-        body = client.get("/api/v1/sync/", {"token": token} if token else {}).json()
-        changes += body["changes"]
-        token = body["next_token"]
-        if not body["has_more"]:
-            return [c["slug"] for c in changes], token
+def synced_slugs(client, token):
+    changes, token, _ = sync(client, token)
+    return [c["slug"] for c in changes], token
 
 
 def test_a_publication_that_commits_late_is_not_skipped(client):
@@ -47,7 +43,7 @@ def test_a_publication_that_commits_late_is_not_skipped(client):
     first = builders.approved(editor, reviewer, slug="slow-to-commit")
     second = builders.approved(editor, reviewer, slug="quick-to-commit")
     builders.published(editor, reviewer, slug="already-live")
-    _, token = sync(client, None)
+    _, token = synced_slugs(client, None)
 
     published, release = threading.Event(), threading.Event()
 
@@ -66,12 +62,12 @@ def test_a_publication_that_commits_late_is_not_skipped(client):
     # generation and commit before it.
     assert quick.is_alive() and quick_result == []
     # An app syncing meanwhile sees neither, and its token does not pass over them.
-    during, token = sync(client, token)
+    during, token = synced_slugs(client, token)
     assert during == []
 
     release.set()
     slow.join(timeout=30)
     quick.join(timeout=30)
     assert slow_result == ["committed"] and quick_result[0].state == "published"
-    after, _ = sync(client, token)
+    after, _ = synced_slugs(client, token)
     assert after == ["quick-to-commit", "slow-to-commit"]
