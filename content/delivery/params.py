@@ -162,16 +162,16 @@ def read_sync_query(params: QueryDict) -> SyncQuery:
 
 
 def profile_slugs(params: QueryDict) -> list[str] | None:
-    """The profile's slugs, lower-cased, trimmed and de-duplicated; None if not given."""
+    """Every slug the profile names, lower-cased and trimmed, in order and with repeats (the
+    limit counts what was sent); None if not given."""
     if "profile" not in params:
         return None
-    slugs: list[str] = []
-    for value in params.getlist("profile"):
-        for part in value.split(","):
-            slug = part.strip().lower()
-            if slug and slug not in slugs:
-                slugs.append(slug)
-    return slugs
+    return [
+        slug
+        for value in params.getlist("profile")
+        for slug in (part.strip().lower() for part in value.split(","))
+        if slug
+    ]
 
 
 def resolve_profile(slugs: list[str]) -> tuple[Profile | None, list[str]]:
@@ -197,11 +197,11 @@ def read_profile(params: QueryDict, query: ListQuery) -> Profile | None:
     slugs = profile_slugs(params)
     if slugs is None:
         return None
-    if len(slugs) > MAX_PROFILE:
-        query.refuse(
-            "profile", f"at most {MAX_PROFILE} contraindications; {len(slugs)} were given."
-        )
+    given = max(len(slugs), len(params.getlist("profile")))
+    if given > MAX_PROFILE:
+        query.refuse("profile", f"at most {MAX_PROFILE} contraindications; {given} were given.")
         return None
+    slugs = list(dict.fromkeys(slugs))
     malformed = [s for s in slugs if not _SLUG.match(s)]
     candidates = [s for s in slugs if _SLUG.match(s)]
     profile, unknown = resolve_profile(candidates)

@@ -323,14 +323,46 @@ class ApiKeyScheme(OpenApiAuthenticationExtension):
 
 # --- Parameters and responses ---------------------------------------------------------
 
+# Formats of our own for values that only the server's state makes valid: a slug of the
+# vocabulary as it is now, or an opaque value this server issued. A client (or a fuzzer) learns
+# from them where valid values come from; anything else in their place is a 400.
+CONTRAINDICATION_SLUG = {"type": "string", "format": "contraindication-slug"}
+GOAL_SLUG = {"type": "string", "format": "goal-slug"}
+CURSOR = {"type": "string", "format": "cursor"}
+SYNC_TOKEN = {"type": "string", "format": "sync-token"}
+COMPONENT_SLUG = OpenApiParameter(
+    "slug",
+    type={"type": "string", "format": "component-slug"},
+    location=OpenApiParameter.PATH,
+    description="A component's slug, as lists and sync give it.",
+)
+PLAN_SLUG = OpenApiParameter(
+    "slug",
+    type={"type": "string", "format": "plan-slug"},
+    location=OpenApiParameter.PATH,
+    description="A plan's slug, as lists and sync give it.",
+)
+VERSION_NUMBER = OpenApiParameter(
+    "number",
+    type={"type": "integer", "minimum": 1},
+    location=OpenApiParameter.PATH,
+    description="A version number from the component's history.",
+)
+
 PROFILE = OpenApiParameter(
     "profile",
-    type={"type": "array", "items": {"type": "string"}, "maxItems": MAX_PROFILE},
+    type={
+        "type": "array",
+        # An empty value is a person with no contraindications: suitability, nothing removed.
+        "items": {"anyOf": [CONTRAINDICATION_SLUG, {"const": ""}]},
+        "maxItems": MAX_PROFILE,
+    },
     style="form",
     explode=True,
     description=(
         "The end user's contraindication slugs, comma-separated or repeated; case and spaces "
-        f"do not matter; at most {MAX_PROFILE}. An unknown slug is a 400 naming it."
+        f"do not matter; at most {MAX_PROFILE}. An unknown slug is a 400 naming it. An empty "
+        "`profile=` is a person with no contraindications (suitability is given)."
     ),
 )
 PAGE_SIZE = OpenApiParameter(
@@ -339,7 +371,7 @@ PAGE_SIZE = OpenApiParameter(
 )
 LIST_PARAMETERS = [
     OpenApiParameter("kind", type=str, enum=Kind.values, description="One kind of component."),
-    OpenApiParameter("goal", type=str, description="A goal slug (see /api/v1/goals/)."),
+    OpenApiParameter("goal", type=GOAL_SLUG, description="A goal slug (see /api/v1/goals/)."),
     OpenApiParameter(
         "q",
         type={"type": "string", "maxLength": MAX_QUERY_LENGTH},
@@ -347,7 +379,9 @@ LIST_PARAMETERS = [
     ),
     PROFILE,
     PAGE_SIZE,
-    OpenApiParameter("cursor", type=str, description="The opaque value of `next` or `previous`."),
+    OpenApiParameter(
+        "cursor", type=CURSOR, description="The opaque value of `next` or `previous`."
+    ),
 ]
 CACHE_HEADERS = [
     OpenApiParameter("ETag", type=str, location=OpenApiParameter.HEADER, response=[200, 304]),
@@ -397,19 +431,19 @@ component_list = {
 component_detail = {
     "operation_id": "get_component",
     "summary": "A component's published version",
-    "parameters": [PROFILE, *CACHE_HEADERS],
+    "parameters": [COMPONENT_SLUG, PROFILE, *CACHE_HEADERS],
     "responses": _responses(ref("Component"), bad_request=True, not_found=True),
 }
 component_history = {
     "operation_id": "list_component_versions",
     "summary": "A component's publication history, newest first",
-    "parameters": CACHE_HEADERS,
+    "parameters": [COMPONENT_SLUG, *CACHE_HEADERS],
     "responses": _responses(ref("ComponentHistory"), bad_request=False, not_found=True),
 }
 component_version = {
     "operation_id": "get_component_version",
     "summary": "One version of a component as it was published",
-    "parameters": [PROFILE, *CACHE_HEADERS],
+    "parameters": [COMPONENT_SLUG, VERSION_NUMBER, PROFILE, *CACHE_HEADERS],
     "responses": _responses(ref("Component"), bad_request=True, not_found=True),
 }
 contraindication_list = {
@@ -434,7 +468,7 @@ plan_list = {
 plan_detail = {
     "operation_id": "get_plan",
     "summary": "A plan's published version, its items resolved",
-    "parameters": [PROFILE, *CACHE_HEADERS],
+    "parameters": [PLAN_SLUG, PROFILE, *CACHE_HEADERS],
     "responses": _responses(ref("Plan"), bad_request=True, not_found=True),
 }
 sync = {
@@ -448,7 +482,7 @@ sync = {
     ),
     "parameters": [
         OpenApiParameter(
-            "token", type=str, description="The opaque `next_token` of your last sync."
+            "token", type=SYNC_TOKEN, description="The opaque `next_token` of your last sync."
         ),
         PAGE_SIZE,
         *CACHE_HEADERS,

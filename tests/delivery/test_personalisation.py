@@ -128,6 +128,17 @@ def test_more_than_fifty_contraindications_are_refused(client, catalogue):
     ]
 
 
+def test_the_limit_counts_repeated_slugs_as_sent(client, catalogue):
+    """The schema says at most 50 values; repeats of one slug are values too (found by
+    schemathesis: 110 values naming 35 slugs were accepted)."""
+    repeated = "&".join(["profile=pregnancy"] * 51)
+    response = client.get(f"/api/v1/components/?{repeated}")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["detail"] == "at most 50 contraindications; 51 were given."
+    fifty = "&".join(["profile=pregnancy"] * 50)
+    assert client.get(f"/api/v1/components/?{fifty}").status_code == 200
+
+
 def test_pagination_counts_only_what_suits(client, publish):
     for n in range(4):
         publish(f"safe-{n}")
