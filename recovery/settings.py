@@ -20,29 +20,84 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-#: ``development`` (the default) or ``production``: production turns debugging off, needs a
-#: real secret key and refuses anonymous API reads.
+#: ``development`` (the default) or ``production``. Production turns debugging off, takes
+#: every secret and address from the environment (refusing to start without them), requires
+#: API keys, and turns on HTTPS redirects, HSTS, secure cookies and JSON request logs.
 RECOVERY_ENV = os.environ.get("RECOVERY_ENV", "development").strip().lower()
 if RECOVERY_ENV not in {"development", "production"}:
     raise RuntimeError(f"RECOVERY_ENV must be 'development' or 'production', not {RECOVERY_ENV!r}.")
 PRODUCTION = RECOVERY_ENV == "production"
 
+
+def required(name: str) -> str:
+    """The environment variable ``name``; production refuses to start without it."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise RuntimeError(f"Set {name}: production settings refuse to start without it.")
+    return value
+
+
+def strong_secret(name: str, value: str) -> str:
+    """``value`` if it passes Django's own deployment check for secret keys, else refuse."""
+    if len(value) < 50 or len(set(value)) < 5 or value.startswith("django-insecure-"):
+        raise RuntimeError(
+            f"{name} is too weak: use at least 50 random characters, e.g. from "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    return value
+
+
+def production_refuses(name: str, allowed: bool) -> None:
+    if PRODUCTION and allowed:
+        raise RuntimeError(f"{name} cannot be turned on under production settings.")
+
+
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "" if PRODUCTION else "development-only-not-secret"
-)
-if not SECRET_KEY:
-    raise RuntimeError("Set DJANGO_SECRET_KEY: production settings refuse to start without it.")
+production_refuses("DJANGO_DEBUG", DEBUG)
+if PRODUCTION:
+    SECRET_KEY = strong_secret("DJANGO_SECRET_KEY", required("DJANGO_SECRET_KEY"))
+else:
+    SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "development-only-not-secret")
 # Earlier keys, comma-separated: what they signed (sync tokens, list cursors, sessions) stays
 # valid while they are listed, so the key can be rotated without breaking apps' tokens.
 SECRET_KEY_FALLBACKS = [
-    key.strip()
+    strong_secret("DJANGO_SECRET_KEY_FALLBACKS", key.strip()) if PRODUCTION else key.strip()
     for key in os.environ.get("DJANGO_SECRET_KEY_FALLBACKS", "").split(",")
     if key.strip()
 ]
 ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    h.strip()
+    for h in (
+        required("DJANGO_ALLOWED_HOSTS")
+        if PRODUCTION
+        else os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+    ).split(",")
+    if h.strip()
 ]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
+
+# --- HTTPS (production) ----------------------------------------------------------------
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    CSRF_COOKIE_HTTPONLY = True
+    # Behind a load balancer that ends TLS: the header it sets on requests that came over
+    # HTTPS, as "HEADER,value" (e.g. "X-Forwarded-Proto,https"). Only where the balancer
+    # always sets or overwrites it: a client could send it too.
+    _proxy_header = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "")
+    if _proxy_header:
+        _header, _, _value = _proxy_header.partition(",")
+        SECURE_PROXY_SSL_HEADER = (
+            "HTTP_" + _header.strip().upper().replace("-", "_"),
+            _value.strip(),
+        )
+SESSION_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,10 +112,13 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_jsonform",
     "axes",
+    "csp",
     "content",
 ]
 
 MIDDLEWARE = [
+    # First: one JSON line per request, timing everything below.
+    "recovery.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "content.delivery.problems.ProblemDetailsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -70,6 +128,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "recovery.csp.PagePolicyMiddleware",
     # Last, as django-axes asks: locks out repeated failed logins.
     "axes.middleware.AxesMiddleware",
 ]
@@ -104,6 +163,8 @@ TEMPLATES = [
     },
 ]
 
+if PRODUCTION:
+    required("DATABASE_URL")  # PostgreSQL; the embedded SQLite file is for development
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -114,7 +175,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the write lock instead of failing at once when two requests write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
 
-REDIS_URL = os.environ.get("REDIS_URL")
+# The shared cache and rate-limit store; production needs it (per-worker limits would multiply).
+REDIS_URL = required("REDIS_URL") if PRODUCTION else os.environ.get("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -154,16 +216,56 @@ REVIEW_POLICY = {
     "supplement": {"approvals_required": 2, "review_cycle_days": 365},
 }
 
+# --- Logs -------------------------------------------------------------------------------
+#: ``json`` (one object per line; the production default) or ``text``.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
+#: One JSON line per request on ``recovery.requests`` (on by default in production).
+REQUEST_LOG = env_bool("REQUEST_LOG", PRODUCTION)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "recovery.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+        "requests": {"class": "logging.StreamHandler", "formatter": "json"},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        "recovery.requests": {
+            "handlers": ["requests"],
+            "level": "INFO" if REQUEST_LOG else "WARNING",
+            "propagate": False,
+        },
+        # Client errors are in the request log already; keep django.request for 5xx.
+        "django.request": {"level": "ERROR" if REQUEST_LOG else "WARNING"},
+    },
+}
+
+# --- Content Security Policy (the admin and the API docs; recovery.csp) -----------------
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # django-jsonform hides its source textarea with a style attribute.
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
 }
 
 # --- Delivery API ----------------------------------------------------------------------
-#: Whether apps may read without an API key (allowed in development, refused in production).
+#: Whether apps may read without an API key (allowed in development; production requires keys).
 DELIVERY_ALLOW_ANONYMOUS = env_bool("DELIVERY_ALLOW_ANONYMOUS", not PRODUCTION)
+production_refuses("DELIVERY_ALLOW_ANONYMOUS", DELIVERY_ALLOW_ANONYMOUS)
 #: Rate for reads without a key, per client address (keys carry their own rate).
 DELIVERY_ANONYMOUS_RATE = os.environ.get("DELIVERY_ANONYMOUS_RATE", "120/min")
 #: Per worker, answers computed for the current delivery generation are kept up to this many

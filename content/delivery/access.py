@@ -51,6 +51,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         api_key = _validated_key(request._request, key)
         if api_key is None or api_key.has_expired:
             raise exceptions.AuthenticationFailed("This API key is not valid, or was revoked.")
+        request._request.api_key_prefix = api_key.prefix  # for the request log
         return (None, api_key)
 
     def authenticate_header(self, request) -> str:

@@ -54,3 +54,22 @@ def screenshot(page):
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return _screenshot
+
+
+@pytest.fixture(autouse=True)
+def no_policy_violations(request):
+    """Every browser test also shows the admin works under its Content Security Policy: the
+    browser reports each blocked script, style or image on the console, and none may be."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    yield
+    assert violations == []

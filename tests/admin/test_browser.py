@@ -172,3 +172,22 @@ def test_a_draft_changed_by_someone_else_is_refused_not_overwritten(
     expect(page.locator("#id_title")).to_have_value("My title")  # what they typed is kept
     assert Version.objects.get(item__slug="magnesium-stale").title == "Their title"
     assert re.search(r"/change/$", page.url)
+
+
+def test_the_api_docs_work_offline_under_their_content_security_policy(page, live_server):
+    """Swagger UI loads from this server alone, runs no inline script, and lists the API."""
+    blocked_elsewhere: list[str] = []
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith(live_server.url)
+            else blocked_elsewhere.append(request.url)
+        ),
+    )
+    page.goto(f"{live_server.url}/api/docs/")
+    expect(page.locator(".opblock-summary-path").first).to_be_visible()
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/v1/sync/" in paths
+    assert "/api/v1/plans/{slug}/" in paths
+    assert blocked_elsewhere == []

@@ -1,0 +1,77 @@
+"""One JSON line per request: what an operator needs, and nothing secret."""
+
+import io
+import json
+import logging
+
+import pytest
+from django.core.management import call_command
+
+from content.models import DeliveryKey
+from recovery.logs import JsonFormatter
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def request_lines():
+    """The JSON lines ``recovery.requests`` writes, as production settings configure it."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    logger = logging.getLogger("recovery.requests")
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]
+    logger.removeHandler(handler)
+    logger.setLevel(level)
+
+
+def test_each_request_is_one_line_with_status_duration_and_key_prefix(client, request_lines):
+    call_command("load_demo", stdout=io.StringIO())
+    api_key, secret = DeliveryKey.objects.create_key(name="Sleep app")
+    auth = {"HTTP_AUTHORIZATION": f"Api-Key {secret}"}
+    client.get("/api/v1/components/?profile=pregnancy,ssri&page_size=5", **auth)
+    client.get("/api/v1/components/no-such-thing/", **auth)
+    client.get("/api/v1/goals/", HTTP_AUTHORIZATION="Api-Key wrong.key", HTTP_X_REQUEST_ID="r-42")
+
+    first, missing, refused = request_lines()
+    assert first["message"] == "request"
+    assert (first["method"], first["path"], first["status"]) == ("GET", "/api/v1/components/", 200)
+    assert first["params"] == ["page_size", "profile"]
+    assert first["api_key"] == api_key.prefix
+    assert isinstance(first["duration_ms"], float)
+    assert first["bytes"] > 1000
+    assert (missing["status"], missing["api_key"]) == (404, api_key.prefix)
+    assert (refused["status"], refused["api_key"], refused["request_id"]) == (401, None, "r-42")
+
+    everything = json.dumps(request_lines())
+    assert secret not in everything
+    assert secret.partition(".")[2] not in everything
+    # A profile is the end user's health information: its values are never logged.
+    assert "pregnancy" not in everything
+    assert "ssri" not in everything
+
+
+def test_the_admin_user_is_logged_by_id(client, request_lines, superuser):
+    client.force_login(superuser)
+    client.get("/admin/")
+    (line,) = request_lines()
+    assert (line["path"], line["status"], line["user"]) == ("/admin/", 200, superuser.pk)
+    assert "sessionid" not in json.dumps(line)
+
+
+def test_errors_are_json_lines_with_their_traceback():
+    record = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "boom %s", ("x",), None
+    )
+    try:
+        raise ValueError("broken")
+    except ValueError:
+        import sys
+
+        record.exc_info = sys.exc_info()
+    line = json.loads(JsonFormatter().format(record))
+    assert (line["level"], line["logger"], line["message"]) == ("ERROR", "django.request", "boom x")
+    assert "ValueError: broken" in line["exception"]
