@@ -79,16 +79,18 @@ def wrk(path: str, seconds: int, headers: dict[str, str], base: str = BASE) -> f
     return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
 
 
-def start_server(env: dict, port: int, headers: dict[str, str]) -> subprocess.Popen:
-    """gunicorn with 2 sync workers on ``port``, once it answers."""
+def start_server(
+    env: dict, port: int, headers: dict[str, str], workers: int = 2, stderr=None
+) -> subprocess.Popen:
+    """gunicorn with ``workers`` sync workers on ``port``, once it answers."""
     server = subprocess.Popen(
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "recovery.wsgi",
-            "--workers", "2",
+            "--workers", str(workers),
             "--bind", f"127.0.0.1:{port}",
         ],
-        env=env, cwd=ROOT, start_new_session=True,
+        env=env, cwd=ROOT, start_new_session=True, stderr=stderr,
     )  # fmt: skip
     for _ in range(100):
         try:

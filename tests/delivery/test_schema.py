@@ -98,3 +98,29 @@ def test_the_docs_page_loads_without_internet(client):
     for source in sources:
         if source.startswith("/static/"):
             assert finders.find(source.removeprefix("/static/")), source
+
+
+def test_every_route_the_server_has_is_documented_or_is_the_admin(openapi):
+    """An inventory (OWASP API9): nothing is served that the schema leaves out, but for the
+    schema and docs themselves, the admin and its static files."""
+    from django.urls import get_resolver
+
+    def routes(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if hasattr(pattern, "url_patterns"):
+                yield from routes(pattern.url_patterns, route)
+            else:
+                yield route
+
+    documented = {re.sub(r"\{(\w+)\}", r"<\1>", path).lstrip("/") for path in openapi["paths"]}
+    served = {
+        re.sub(r"<\w+:(\w+)>", r"<\1>", route) for route in routes(get_resolver().url_patterns)
+    }
+    undocumented = {
+        route
+        for route in served - documented
+        if not route.startswith("admin/") and route not in {"api/schema/", "api/docs/"}
+    }
+    assert undocumented == set()
+    assert documented <= served
