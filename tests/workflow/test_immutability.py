@@ -1,9 +1,12 @@
 """Frozen versions, their parts, approvals and audit entries cannot be changed by any path:
 not the ORM, not a bulk update, and on PostgreSQL not raw SQL either."""
 
-import pytest
-from django.db import IntegrityError, connection, transaction
+from pathlib import Path
 
+import pytest
+from django.db import DatabaseError, IntegrityError, connection, transaction
+
+from content import workflow
 from content.errors import FrozenVersionError, ImmutableRecordError
 from content.models import (
     Approval,
@@ -211,3 +214,46 @@ def test_raw_sql_cannot_rewrite_the_audit_log_or_approvals(editor, reviewer):
     assert "append-only: UPDATE refused" in raw_sql_refused(
         "UPDATE content_approval SET content_hash = 'x'", []
     )
+
+
+# --- PostgreSQL: the application's role cannot get around the triggers ----------------
+
+APP_ROLE_SQL = Path(__file__).resolve().parents[2] / "docs" / "app-role.sql"
+
+
+def as_app_role_refused(sql):
+    with pytest.raises(DatabaseError) as caught, transaction.atomic(), connection.cursor() as c:
+        c.execute(sql)
+    return str(caught.value)
+
+
+@pytest.mark.postgres_only
+def test_the_application_role_cannot_disable_truncate_or_rewrite(editor, reviewer):
+    """docs/app-role.sql grants the role the application runs as in production: enough for
+    the workflow, and not enough to switch the guards off (the owner of a table could)."""
+    approved = builders.approved(editor, reviewer)
+    draft = builders.draft(editor, slug="role-draft")
+    grants = APP_ROLE_SQL.read_text().replace(":app", "recovery_app_under_test")
+    with connection.cursor() as c:  # all of it is rolled back with the test's transaction
+        c.execute("CREATE ROLE recovery_app_under_test NOLOGIN")
+        c.execute(grants)
+        c.execute("SET LOCAL ROLE recovery_app_under_test")
+
+    assert "must be owner" in as_app_role_refused(
+        "ALTER TABLE content_auditentry DISABLE TRIGGER ALL"
+    )
+    assert "must be owner" in as_app_role_refused(
+        "DROP TRIGGER content_version_guard ON content_version"
+    )
+    assert "permission denied" in as_app_role_refused("TRUNCATE content_auditentry")
+    assert "permission denied" in as_app_role_refused("DELETE FROM content_auditentry")
+    assert "permission denied" in as_app_role_refused("UPDATE content_approval SET comment = ''")
+    assert "its content cannot change" in as_app_role_refused(
+        f"UPDATE content_version SET title = 'x' WHERE id = {approved.pk}"
+    )
+    # ... while the workflow works as that role.
+    submitted = workflow.submit_for_review(version=draft, user=editor)
+    assert submitted.state == VersionState.IN_REVIEW
+    with connection.cursor() as c:
+        c.execute("SELECT current_user")
+        assert c.fetchone()[0] == "recovery_app_under_test"
