@@ -11,12 +11,14 @@ draws them from what the server really serves.
 
 from __future__ import annotations
 
+import io
 from collections import defaultdict
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
 import schemathesis
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from hypothesis import strategies as st
 from schemathesis.config import SchemathesisConfig
@@ -36,7 +38,7 @@ from tests import builders
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CONFIG = {
-    # One seed: a red build is reproducible (HYPOTHESIS_PROFILE=explore is for local search).
+    # One seed: every run sends the same requests, so a red build is reproducible.
     "seed": 20261121,
     "checks": {"enabled": True},
     "phases": {
@@ -66,12 +68,12 @@ def _casings(slugs: list[str]) -> st.SearchStrategy[str]:
     )
 
 
-def _demo_history(team_editor, reviewers) -> None:
+def _demo_history(editor, reviewers) -> None:
     """What a demo that has been running a while also has: a second published version of one
     component (so /versions/ has history) and a withdrawn one (so sync sends a delete)."""
     live = Version.objects.filter(item__slug="glycine-bedtime", state="published").get()
-    draft = workflow.revise(version=live, user=team_editor)
-    submitted = workflow.submit_for_review(version=draft, user=team_editor)
+    draft = workflow.revise(version=live, user=editor)
+    submitted = workflow.submit_for_review(version=draft, user=editor)
     workflow.publish(version=builders.approve_fully(submitted, *reviewers), user=reviewers[0])
     gone = Version.objects.filter(item__slug="caffeine-cutoff", state="published").get()
     workflow.withdraw(version=gone, user=reviewers[0], reason="Fuzzing a withdrawal.")
@@ -81,9 +83,7 @@ def _demo_history(team_editor, reviewers) -> None:
 def served_schema(live_server, settings):
     """The served schema of a server holding the demo content, with a key to read it."""
     settings.DELIVERY_ALLOW_ANONYMOUS = False
-    call_command("load_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    from django.contrib.auth.models import User
-
+    call_command("load_demo", stdout=io.StringIO())
     editor = User.objects.get(username="editor")
     reviewers = (User.objects.get(username="reviewer"), User.objects.get(username="reviewer2"))
     _demo_history(editor, reviewers)
@@ -93,12 +93,11 @@ def served_schema(live_server, settings):
     session = requests.Session()
     session.headers.update(auth)
     base = live_server.url
-    cursors = [
-        parse_qs(urlsplit(_issued(session, f"{base}{path}", "next", page_size=1)).query)["cursor"][
-            0
-        ]
+    next_links = [
+        _issued(session, f"{base}{path}", "next", page_size=1)
         for path in ("/api/v1/components/", "/api/v1/plans/")
     ]
+    cursors = [parse_qs(urlsplit(link).query)["cursor"][0] for link in next_links]
     tokens = [
         _issued(session, f"{base}/api/v1/sync/", "next_token"),
         _issued(session, f"{base}/api/v1/sync/", "next_token", page_size=3),
