@@ -48,14 +48,27 @@ def run(*args: str, env: dict | None = None, **kwargs) -> subprocess.CompletedPr
     return subprocess.run(args, check=True, env=env, cwd=ROOT, **kwargs)
 
 
-def populate(env: dict, items: int, db_name: str = DB_NAME) -> None:
-    """Create the database and publish ``items`` components through the workflow."""
+def fresh_database(env: dict, db_name: str) -> None:
+    """Drop and create ``db_name``, migrate it and collect the static files."""
     run("psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {db_name}", env=env)
     run("psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {db_name}", env=env)
     run(sys.executable, "manage.py", "migrate", "-v0", env=env)
     run(sys.executable, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
+
+
+def populate(env: dict, items: int, db_name: str = DB_NAME) -> None:
+    """Create the database and publish ``items`` components through the workflow."""
+    fresh_database(env, db_name)
     run(sys.executable, str(ROOT / "bench" / "populate.py"), str(items), env=env)
     analyze(env, db_name)
+
+
+def api_key(env: dict) -> str:
+    """A fresh API key with a rate no benchmark reaches."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "populate.py"), "--key"],
+        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
 
 
 def analyze(env: dict, db_name: str) -> None:
@@ -145,10 +158,7 @@ def main() -> None:
     started = time.monotonic()
     populate(env, options.items)
     print(f"  done in {time.monotonic() - started:.0f} s", flush=True)
-    secret = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "populate.py"), "--key"],
-        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
+    secret = api_key(env)
     headers = {} if options.anonymous else {"Authorization": f"Api-Key {secret}"}
 
     ceiling_file = Path(tempfile.mkstemp(suffix=".json")[1])

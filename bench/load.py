@@ -31,7 +31,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from delivery import PG, REDIS, ROOT, analyze, fetch, run, start_server, stop_server
+from delivery import (
+    PG,
+    REDIS,
+    ROOT,
+    analyze,
+    api_key,
+    fetch,
+    fresh_database,
+    run,
+    start_server,
+    stop_server,
+)
 
 DB_NAME = "recovery_load"
 PORT = int(os.environ.get("BENCH_PORT", "8766"))
@@ -148,10 +159,7 @@ def check_the_checker() -> None:
 
 
 def prepare(env: dict) -> None:
-    run("psql", f"{PG}/postgres", "-qc", f"DROP DATABASE IF EXISTS {DB_NAME}", env=env)
-    run("psql", f"{PG}/postgres", "-qc", f"CREATE DATABASE {DB_NAME}", env=env)
-    run(sys.executable, "manage.py", "migrate", "-v0", env=env)
-    run(sys.executable, "manage.py", "collectstatic", "--no-input", "-v0", env=env)
+    fresh_database(env, DB_NAME)
     run(sys.executable, "manage.py", "load_demo", env=env, stdout=subprocess.DEVNULL)
     analyze(env, DB_NAME)
 
@@ -194,10 +202,7 @@ def main() -> None:
     }
     print("Loading the demo content into a fresh PostgreSQL database ...", flush=True)
     prepare(env)
-    secret = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "populate.py"), "--key"],
-        env=env, cwd=ROOT, check=True, capture_output=True, text=True,
-    ).stdout.strip()  # fmt: skip
+    secret = api_key(env)
     production = {
         **env,
         "RECOVERY_ENV": "production",

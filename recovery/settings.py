@@ -97,7 +97,6 @@ if PRODUCTION:
             "HTTP_" + _header.strip().upper().replace("-", "_"),
             _value.strip(),
         )
-SESSION_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -8,18 +8,29 @@ import sys
 import pytest
 
 
+def run(args, **env):
+    """Run ``args`` under the given environment (no inherited DJANGO_*/DATABASE_URL/...)."""
+    inherited = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "DELIVERY_", "RECOVERY_"))
+        and k not in {"DATABASE_URL", "REDIS_URL", "REQUEST_LOG", "LOG_FORMAT"}
+    }
+    return subprocess.run(
+        args, env={**inherited, **env}, capture_output=True, text=True, check=False
+    )
+
+
 def setting(name, **env):
-    result = subprocess.run(
+    """The value of setting ``name`` under ``env``: (exit code, printed value, stderr)."""
+    result = run(
         [
             sys.executable,
             "-c",
             f"import django; django.setup(); from django.conf import settings; "
             f"print(settings.{name})",
         ],
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "recovery.settings", **env},
-        capture_output=True,
-        text=True,
-        check=False,
+        **{"DJANGO_SETTINGS_MODULE": "recovery.settings", **env},
     )
     return result.returncode, result.stdout.strip(), result.stderr
 
@@ -50,19 +61,6 @@ PRODUCTION = {
     "REDIS_URL": "redis://127.0.0.1:6379/9",
     "DJANGO_SETTINGS_MODULE": "recovery.settings",
 }
-
-
-def run(args, **env):
-    """Run ``args`` under the given environment (no inherited DJANGO_*/DATABASE_URL/...)."""
-    inherited = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DELIVERY_", "RECOVERY_"))
-        and k not in {"DATABASE_URL", "REDIS_URL", "REQUEST_LOG", "LOG_FORMAT"}
-    }
-    return subprocess.run(
-        args, env={**inherited, **env}, capture_output=True, text=True, check=False
-    )
 
 
 def test_check_deploy_passes_with_no_warning_under_production_settings():

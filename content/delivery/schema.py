@@ -330,18 +330,19 @@ CONTRAINDICATION_SLUG = {"type": "string", "format": "contraindication-slug"}
 GOAL_SLUG = {"type": "string", "format": "goal-slug"}
 CURSOR = {"type": "string", "format": "cursor"}
 SYNC_TOKEN = {"type": "string", "format": "sync-token"}
-COMPONENT_SLUG = OpenApiParameter(
-    "slug",
-    type={"type": "string", "format": "component-slug"},
-    location=OpenApiParameter.PATH,
-    description="A component's slug, as lists and sync give it.",
-)
-PLAN_SLUG = OpenApiParameter(
-    "slug",
-    type={"type": "string", "format": "plan-slug"},
-    location=OpenApiParameter.PATH,
-    description="A plan's slug, as lists and sync give it.",
-)
+
+
+def _slug_in_path(item: str) -> OpenApiParameter:
+    return OpenApiParameter(
+        "slug",
+        type={"type": "string", "format": f"{item}-slug"},
+        location=OpenApiParameter.PATH,
+        description=f"A {item}'s slug, as lists and sync give it.",
+    )
+
+
+COMPONENT_SLUG = _slug_in_path("component")
+PLAN_SLUG = _slug_in_path("plan")
 VERSION_NUMBER = OpenApiParameter(
     "number",
     type={"type": "integer", "minimum": 1},
