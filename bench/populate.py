@@ -138,7 +138,8 @@ if __name__ == "__main__":
         _, secret = DeliveryKey.objects.create_key(name="benchmark", requests_per_minute=10**9)
         print(secret)
     elif sys.argv[1:] == ["--token"]:
-        print(encode_token(SyncPosition(since=read_table().content)))
+        generations = read_table()
+        print(encode_token(SyncPosition(since=generations.content, epoch=generations.epoch)))
     elif sys.argv[1:2] == ["--revise"]:
         revise(int(sys.argv[2]))
     else:

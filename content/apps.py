@@ -7,7 +7,11 @@ class ContentConfig(AppConfig):
     verbose_name = "Recovery content"
 
     def ready(self) -> None:
+        from .models.generations import ensure_delivery_state
         from .roles import ensure_groups
 
         # After contrib.auth has created this app's permissions (it is earlier in INSTALLED_APPS).
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="content.ensure_groups")
+        post_migrate.connect(
+            ensure_delivery_state, sender=self, dispatch_uid="content.ensure_delivery_state"
+        )

@@ -50,3 +50,10 @@ class ContentInvalid(DomainError):
     def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
         super().__init__(message)
         self.errors = errors or {}
+
+
+class ConcurrentChange(DomainError):
+    """Someone else changed the same content at the same moment, and the action lost the race
+    every time it was tried again."""
+
+    code = "concurrent"

@@ -7,4 +7,7 @@ GRANT USAGE ON SCHEMA public TO :app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO :app;
 GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO :app;
 -- Append-only, also for the privileges: the triggers refuse these, and so does the grant.
-REVOKE UPDATE, DELETE ON content_auditentry, content_approval FROM :app;
+REVOKE UPDATE, DELETE ON content_auditentry, content_approval, content_deliverychange FROM :app;
+-- Written once and kept: what was served, and the one row of delivery generations.
+REVOKE DELETE ON content_publisheddocument, content_publishedplanitem, content_deliverystate
+    FROM :app;

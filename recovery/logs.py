@@ -13,7 +13,10 @@ import logging
 import time
 from datetime import UTC, datetime
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+
+from .clients import client_address
 
 request_log = logging.getLogger("recovery.requests")
 
@@ -63,13 +66,22 @@ class RequestLogMiddleware:
         return {
             "method": request.method,
             "path": request.path,
-            "params": sorted(request.GET),
+            "params": _parameter_names(request),
             "status": response.status_code,
             "duration_ms": round(seconds * 1000, 2),
             "bytes": None if response.streaming else len(response.content),
             # The public prefix of the key that authenticated (content.delivery.access).
             "api_key": getattr(request, "api_key_prefix", None),
             "user": user.pk if user is not None and user.is_authenticated else None,
-            "client": request.META.get("REMOTE_ADDR"),
+            "client": client_address(request) or None,
             "request_id": request_id or None,
         }
+
+
+def _parameter_names(request: HttpRequest) -> list[str] | None:
+    """The names of the query parameters (never their values), or None where Django refuses
+    to read them (more than DATA_UPLOAD_MAX_NUMBER_FIELDS)."""
+    try:
+        return sorted(request.GET)
+    except SuspiciousOperation:
+        return None

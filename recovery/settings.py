@@ -77,6 +77,12 @@ ALLOWED_HOSTS = [
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
+#: How many reverse proxies (load balancers) in front of the app append to X-Forwarded-For:
+#: the client's address is the one the outermost of them saw (recovery.clients). 0: none,
+#: REMOTE_ADDR is the client and the header is never read.
+TRUSTED_PROXIES = int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0"))
+if TRUSTED_PROXIES < 0:
+    raise RuntimeError("DJANGO_TRUSTED_PROXIES is a number of proxies: 0 or more.")
 
 # --- HTTPS (production) ----------------------------------------------------------------
 if PRODUCTION:
@@ -132,8 +138,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
-# Brute-force protection on the login (django-axes): after AXES_FAILURE_LIMIT failures for
-# one username from one address, that pair is locked out for AXES_COOLOFF_TIME.
+# Brute-force protection on the login (django-axes; recovery.login_limits): after
+# AXES_FAILURE_LIMIT failures for one username from one address, that pair is locked out for
+# AXES_COOLOFF_TIME; after AXES_ADDRESS_FAILURE_LIMIT failures from one address across
+# usernames (password spraying), the address is. The address is the client's (recovery.clients).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -141,6 +149,9 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_HANDLER = "recovery.login_limits.LoginLimitsHandler"
+AXES_CLIENT_IP_CALLABLE = "recovery.clients.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -170,17 +181,39 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
     )
 }
+# A connection kept between requests is checked before it is reused: after a database
+# restart the next request reconnects instead of failing.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for the write lock instead of failing at once when two requests write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+else:
+    # Give up on an unreachable server quickly (the request gets a 503), and let the kernel
+    # notice a peer that went away silently.
+    for _name, _value in {
+        "connect_timeout": 5,
+        "keepalives": 1,
+        "keepalives_idle": 30,
+        "keepalives_interval": 5,
+        "keepalives_count": 3,
+    }.items():
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault(_name, _value)
 
 # The shared cache and rate-limit store; production needs it (per-worker limits would multiply).
 REDIS_URL = required("REDIS_URL") if PRODUCTION else os.environ.get("REDIS_URL")
+#: Seconds any call to Redis may take (connecting included): reads never wait on it longer.
+REDIS_TIMEOUT = float(os.environ.get("REDIS_TIMEOUT", "0.1"))
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # No retries: a call that fails is counted locally instead (content.delivery.rates).
+            "OPTIONS": {
+                "socket_timeout": REDIS_TIMEOUT,
+                "socket_connect_timeout": REDIS_TIMEOUT,
+                "retry_on_error": [],
+            },
         }
     }
 else:
@@ -274,8 +307,14 @@ DELIVERY_ANSWER_CACHE_BYTES = int(os.environ.get("DELIVERY_ANSWER_CACHE_BYTES", 
 #: round trip per request), ``query`` (read the generation row on every request), or
 #: ``auto`` (listen on PostgreSQL, query elsewhere).
 DELIVERY_FRESHNESS = os.environ.get("DELIVERY_FRESHNESS", "auto")
-#: Sent with every 200; a CDN in front may keep answers this long and then revalidate.
-DELIVERY_CACHE_CONTROL = os.environ.get("DELIVERY_CACHE_CONTROL", "public, max-age=60")
+#: Sent with every 200; a CDN in front may keep answers this long and then revalidate, and
+#: bridge a short outage of ours (stale-if-error) or a slow revalidation with what it has.
+DELIVERY_CACHE_CONTROL = os.environ.get(
+    "DELIVERY_CACHE_CONTROL", "public, max-age=60, stale-while-revalidate=30, stale-if-error=300"
+)
+#: The most a worker's view of what is published may lag behind the database, in seconds:
+#: past it, the worker re-reads the generation row, or answers 503 if it cannot.
+DELIVERY_STALENESS_SECONDS = float(os.environ.get("DELIVERY_STALENESS_SECONDS", "2"))
 # The medical disclaimer every delivery answer carries (the source material's own wording).
 CONTENT_DISCLAIMER = os.environ.get(
     "CONTENT_DISCLAIMER",

@@ -35,16 +35,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database, with the worker's one-time question (may this role read the
+    cluster's timeline?) asked before any test counts its queries."""
+    from content.delivery import freshness
+
+    with django_db_blocker.unblock():
+        freshness.read_table()
+
+
 @pytest.fixture(autouse=True)
 def fresh_delivery_caches():
     """Each test starts its database at generation 1 again: forget answers from earlier tests."""
     from content.delivery import freshness
 
-    for cache in (freshness.answers, freshness.keys, freshness.rates):
-        cache.clear()
+    freshness.restart_worker()
     yield
-    for cache in (freshness.answers, freshness.keys, freshness.rates):
-        cache.clear()
+    freshness.restart_worker()
 
 
 @pytest.fixture

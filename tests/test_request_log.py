@@ -6,6 +6,7 @@ import logging
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from content.models import DeliveryKey
 from recovery.logs import JsonFormatter
@@ -62,6 +63,15 @@ def test_the_admin_user_is_logged_by_id(client, request_lines, superuser):
     assert "sessionid" not in json.dumps(line)
 
 
+def test_the_client_address_is_the_one_the_trusted_proxy_saw(client, request_lines):
+    behind_balancer = {"REMOTE_ADDR": "10.0.0.1", "HTTP_X_FORWARDED_FOR": "192.0.2.1, 203.0.113.5"}
+    with override_settings(TRUSTED_PROXIES=1):
+        client.get("/admin/login/", **behind_balancer)
+    with override_settings(TRUSTED_PROXIES=0):
+        client.get("/admin/login/", **behind_balancer)
+    assert [line["client"] for line in request_lines()] == ["203.0.113.5", "10.0.0.1"]
+
+
 def test_errors_are_json_lines_with_their_traceback():
     record = logging.LogRecord(
         "django.request", logging.ERROR, __file__, 1, "boom %s", ("x",), None
@@ -75,3 +85,12 @@ def test_errors_are_json_lines_with_their_traceback():
     line = json.loads(JsonFormatter().format(record))
     assert (line["level"], line["logger"], line["message"]) == ("ERROR", "django.request", "boom x")
     assert "ValueError: broken" in line["exception"]
+
+
+def test_a_request_with_too_many_parameters_is_a_400_problem_and_logged(client, request_lines):
+    response = client.get("/api/v1/components/?" + "&".join(["profile=pregnancy"] * 1001))
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert "Too many query parameters" in response.json()["detail"]
+    (line,) = request_lines()
+    assert (line["status"], line["params"]) == (400, None)

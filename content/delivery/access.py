@@ -16,15 +16,17 @@ from rest_framework_api_key.permissions import KeyParser
 from content.models import DeliveryKey
 
 from . import freshness
-from .freshness import RATE_WINDOW, generations, rate_identity, rates
+from .freshness import generations
+from .rates import RATE_WINDOW, rate_identity, rates
 
 _INVALID = object()
 
 
 def _validated_key(request, key: str) -> DeliveryKey | None:
     """The key's record if ``key`` is valid and not revoked; checked in the database once per
-    keys generation (which grows whenever a key is saved), then reused by this worker."""
-    cache_key = (generations(request).keys, key)
+    keys generation (which grows with any change to the keys), then reused by this worker."""
+    found_generations = generations(request)
+    cache_key = (found_generations.epoch, found_generations.keys, key)
     found = freshness.keys.get(cache_key)
     if found is None:
         try:
@@ -73,7 +75,7 @@ class DeliveryThrottle(BaseThrottle):
     """Each key at its own rate per minute; anonymous clients by address at a set rate.
 
     A fixed one-minute window counted in the shared cache (Redis in production), so the
-    limit holds across workers and hosts; see ``freshness.RateCounter``. (DRF's
+    limit holds across workers and hosts; see ``rates.RateCounter``. (DRF's
     SimpleRateThrottle keeps every request's timestamp in one cache entry, which grows with
     the rate.)
     """
@@ -81,7 +83,9 @@ class DeliveryThrottle(BaseThrottle):
     def allow_request(self, request, view) -> bool:
         api_key = request.auth if isinstance(request.auth, DeliveryKey) else None
         limit = api_key.requests_per_minute if api_key else self._anonymous_per_window()
-        count, window_ends = rates.hit(rate_identity(request._request, api_key), limit)
+        identity = rate_identity(request._request, api_key)
+        count, window_ends = rates.hit(identity, limit)
+        request._request.rate_identity = identity  # refunded if a dependency fails (views)
         self.wait_seconds = max(1, math.ceil(window_ends - time.time()))
         return count <= limit
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from content.models import ContentItem, DeliveryChange, PublishedPlanItem
-
-from .freshness import bump_generation
+from content.models import ContentItem, DeliveryChange, PublishedPlanItem, bump_generation
 
 
 def announce_changes(item_ids: Iterable[int]) -> int:

@@ -1,98 +1,147 @@
-"""Knowing, without a round trip, whether anything served may have changed; reusing per
-worker what was computed for the current generation; counting requests against rates.
+"""Knowing, within a bound, whether anything served may have changed; reusing per worker what
+was computed for the current generation.
 
 The source of truth is the one-row ``DeliveryState`` table: its ``generation`` grows in the
 same transaction as every publication, withdrawal and vocabulary change, its
-``keys_generation`` whenever an API key is saved. On PostgreSQL the same transaction sends a
-NOTIFY, which PostgreSQL delivers exactly at commit; each worker LISTENs and polls its
-socket at the start of a request. Elsewhere (SQLite), or while the listener is down, the
-table is read on each request. Either way an answer cached under generation N was computed
-after N was committed, and the first request after a withdrawal no longer sees it.
+``keys_generation`` with every change to the API keys, and its epoch (with the table's
+identity and the cluster's timeline on PostgreSQL) changes when a backup is restored or a
+replica promoted. Every cache key, ETag and sync token carries the epoch.
+
+Each worker re-reads the row at most ``DELIVERY_STALENESS_SECONDS`` (2 s) after it last
+confirmed it, whatever happens to its connections; a worker that cannot confirm within
+that bound serves nothing from its caches as current: it answers 503 (``FreshnessUnknown``).
+On PostgreSQL each worker also LISTENs on a connection of its own (with TCP keepalives), so
+it hears of most changes at once; a listener that misses a change the table shows is
+dropped and opened again. Elsewhere (SQLite), or while the listener is down, the row is
+read on every request.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 import select
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import cache as once
 from threading import Lock
 
 import psycopg
-import redis
 from django.conf import settings
-from django.core.cache import caches
-from django.core.cache.backends.redis import RedisCache
-from django.db import connection
-from django.db.models import F
+from django.db import DatabaseError, connection
 from django.http import HttpRequest
 
-from content.models import DeliveryState
+from content.models.generations import NOTIFY_CHANNEL, DeliveryState
 
-RATE_WINDOW = 60
+from .rates import rates
+
 logger = logging.getLogger(__name__)
+
+_STATE = DeliveryState._meta.db_table
+#: The guard trigger of the state row is created after the data when a dump is restored
+#: (pg_restore's post-data section): while it is missing, the content is half restored.
+_STATE_GUARD = f"{_STATE}_monotonic"
+
+
+class FreshnessUnknown(Exception):
+    """This worker cannot confirm, within the bound, what is published now."""
 
 
 @dataclass(frozen=True)
 class Generations:
+    """Where the content and the keys stand: ``epoch`` names the run of generations."""
+
+    epoch: str
     content: int
     keys: int
 
-
-_GENERATIONS_SQL = (
-    f"SELECT generation, keys_generation FROM {DeliveryState._meta.db_table} WHERE id = 1"
-)
+    def advanced(self, content: int, keys: int) -> Generations:
+        return Generations(self.epoch, max(self.content, content), max(self.keys, keys))
 
 
-def _generations(row) -> Generations:
-    return Generations(*row) if row else Generations(0, 0)
+def _state_sql(vendor: str, *, timeline: bool = True) -> str:
+    if vendor != "postgresql":
+        return f"SELECT epoch, generation, keys_generation FROM {_STATE} WHERE id = 1"
+    # The timeline changes when a replica is promoted or a base backup recovered; where the
+    # role may not read it (some hosted services), the table's identity still tells a
+    # restored dump apart.
+    timeline_sql = "(SELECT timeline_id FROM pg_control_checkpoint())" if timeline else "''"
+    return (
+        f"SELECT s.epoch || '.' || '{_STATE}'::regclass::oid || '.' || {timeline_sql}, "
+        f"s.generation, s.keys_generation FROM {_STATE} s WHERE s.id = 1 AND EXISTS "
+        f"(SELECT 1 FROM pg_trigger WHERE tgrelid = '{_STATE}'::regclass "
+        f"AND tgname = '{_STATE_GUARD}')"
+    )
 
 
-def read_table() -> Generations:
-    """The generations as committed now, read from the table (one query)."""
+_TIMELINE_PRIVILEGE_SQL = "SELECT has_function_privilege('pg_control_checkpoint()', 'EXECUTE')"
+_timeline_readable: bool | None = None
+
+
+def _read_state(cursor, vendor: str) -> Generations | None:
+    """The generations read with ``cursor``: ``_state_sql``, asking once per process whether
+    the role may read the cluster's timeline."""
+    global _timeline_readable
+    if vendor == "postgresql" and _timeline_readable is None:
+        cursor.execute(_TIMELINE_PRIVILEGE_SQL)
+        _timeline_readable = bool(cursor.fetchone()[0])
+    cursor.execute(_state_sql(vendor, timeline=bool(_timeline_readable)))
+    return _generations(cursor.fetchone())
+
+
+def _generations(row) -> Generations | None:
+    """The row read by ``_state_sql``, or None where there is none (a restore under way)."""
+    if row is None:
+        return None
+    epoch = hashlib.blake2b(row[0].encode(), digest_size=6).hexdigest()
+    return Generations(epoch, row[1], row[2])
+
+
+def read_table() -> Generations | None:
+    """The generations as committed now, read from the table (one query); None while the
+    state row is missing or a restore is under way."""
     with connection.cursor() as cursor:
-        cursor.execute(_GENERATIONS_SQL)
-        return _generations(cursor.fetchone())
+        return _read_state(cursor, connection.vendor)
 
 
 class Listener:
     """A worker's own PostgreSQL connection, LISTENing for generation changes.
 
     PostgreSQL delivers a NOTIFY exactly when the transaction that sent it commits, so
-    polling the socket (no round trip) at the start of each request sees every change
-    committed before the request arrived. While the connection is down the worker reads the
-    table on every request instead, and tries to reconnect at most once a second.
+    polling the socket (no round trip) at the start of each request hears every change
+    committed before the request arrived, as long as the connection works. A connection can
+    also die silently (a NAT or load balancer dropping it): ``Freshness`` notices when the
+    table shows a change the listener never heard of, and closes it. While it is down the
+    worker reads the table on every request, and tries to reconnect at most once a second.
     """
 
-    CHANNEL = "delivery_generations"
+    APPLICATION_NAME = "recovery-listener"
 
     def __init__(self) -> None:
-        self._lock = Lock()
         self._conn = None
-        self._known: Generations | None = None
+        self.heard: Generations | None = None
         self._retry_at = 0.0
 
-    def current(self) -> Generations | None:
-        """The generations, or None if this worker cannot listen right now."""
-        with self._lock:
-            if self._conn is None and not self._connect():
-                return None
-            try:
-                # A zero-timeout select() is a single syscall; only read when data is waiting.
-                if not select.select([self._conn.fileno()], [], [], 0)[0]:
-                    return self._known
+    @property
+    def connected(self) -> bool:
+        return self._conn is not None
+
+    def poll(self) -> Generations | None:
+        """What the listener has heard so far, or None if it cannot listen right now."""
+        if self._conn is None and not self._connect():
+            return None
+        try:
+            # A zero-timeout select() is a single syscall; only read when data is waiting.
+            if select.select([self._conn.fileno()], [], [], 0)[0]:
                 for note in self._conn.notifies(timeout=0):
                     content, keys = (int(part) for part in note.payload.split(":"))
-                    self._known = Generations(
-                        max(self._known.content, content), max(self._known.keys, keys)
-                    )
-            except Exception:  # the connection broke: fall back until it is back
-                logger.warning("Lost the delivery LISTEN connection; reading the table.")
-                self._close()
-                return None
-            return self._known
+                    self.heard = self.heard.advanced(content, keys)
+        except Exception as error:  # the connection broke: fall back until it is back
+            logger.warning("Lost the delivery LISTEN connection (%s); reading the table.", error)
+            self.close()
+            return None
+        return self.heard
 
     def _connect(self) -> bool:
         if time.monotonic() < self._retry_at:
@@ -102,25 +151,115 @@ class Listener:
             params = connection.get_connection_params()
             params.pop("cursor_factory", None)
             params.pop("context", None)
+            params.update(
+                application_name=self.APPLICATION_NAME,
+                connect_timeout=max(1, int(settings.DELIVERY_STALENESS_SECONDS)),
+                # A dead peer is noticed by the kernel too, not only by Freshness.
+                keepalives=1,
+                keepalives_idle=5,
+                keepalives_interval=2,
+                keepalives_count=3,
+                tcp_user_timeout=10_000,
+            )
             self._conn = psycopg.connect(**params, autocommit=True)
-            self._conn.execute(f"LISTEN {self.CHANNEL}")
+            self._conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
             # Read after LISTEN, so that no change can fall between the two.
-            self._known = _generations(self._conn.execute(_GENERATIONS_SQL).fetchone())
+            self.heard = _read_state(self._conn.cursor(), "postgresql")
+            if self.heard is None:
+                raise FreshnessUnknown("the delivery state is being restored")
             return True
-        except Exception:
-            logger.warning("Cannot LISTEN for delivery changes; reading the table per request.")
-            self._close()
+        except Exception as error:
+            logger.warning("Cannot LISTEN for delivery changes (%s); reading the table.", error)
+            self.close()
             return False
 
-    def _close(self) -> None:
-        if self._conn is not None:
-            try:
-                self._conn.close()
-            finally:
-                self._conn = None
+    def close(self) -> None:
+        conn, self._conn, self.heard = self._conn, None, None
+        if conn is not None:
+            # Closing a broken connection may fail too; it is gone either way.
+            with contextlib.suppress(Exception):
+                conn.close()
 
 
-_listener = Listener()
+class Freshness:
+    """A worker's view of the generations, confirmed against the table within the bound."""
+
+    def __init__(self) -> None:
+        self._lock = Lock()
+        self.listener = Listener()
+        self._known: Generations | None = None
+        self._confirmed_at = float("-inf")
+        # Generations the table showed and the listener had not heard of yet.
+        self._unheard: Generations | None = None
+
+    def current(self) -> Generations:
+        """The generations as committed before now, give or take the bound; raises
+        ``FreshnessUnknown`` if they cannot be confirmed within it."""
+        if not _listening():
+            return self._read()
+        bound = settings.DELIVERY_STALENESS_SECONDS
+        with self._lock:
+            heard = self.listener.poll()
+            known = self._known
+            if heard is not None and known is not None and heard.epoch == known.epoch:
+                known = self._known = known.advanced(heard.content, heard.keys)
+            fresh = heard is not None and time.monotonic() - self._confirmed_at <= bound
+        if fresh and known is not None:
+            return known
+        confirmed_at = time.monotonic()
+        table = self._read()
+        with self._lock:
+            self._check_listener(table)
+            if self._known is None or confirmed_at > self._confirmed_at:
+                self._known, self._confirmed_at = table, confirmed_at
+            return self._known
+
+    def forget(self) -> None:
+        """Drop what this worker knows (tests, and after a fork)."""
+        with self._lock:
+            self.listener.close()
+            self.listener._retry_at = 0.0
+            self._known, self._confirmed_at, self._unheard = None, float("-inf"), None
+
+    @staticmethod
+    def _read() -> Generations:
+        try:
+            found = read_table()
+        except DatabaseError as error:
+            raise FreshnessUnknown(f"cannot read the delivery state: {error}") from error
+        if found is None:
+            raise FreshnessUnknown("the delivery state is missing (a restore under way?)")
+        return found
+
+    def _check_listener(self, table: Generations) -> None:
+        """Close the listener if it missed a change the table showed a bound ago."""
+        heard = self.listener.heard
+        if heard is None:
+            return
+        behind = heard.epoch != table.epoch or (heard.content, heard.keys) < (
+            table.content,
+            table.keys,
+        )
+        if not behind:
+            self._unheard = None
+            return
+        missed = self._unheard
+        if heard.epoch != table.epoch or (
+            missed is not None
+            and missed.epoch == heard.epoch
+            and (heard.content < missed.content or heard.keys < missed.keys)
+        ):
+            logger.warning(
+                "The delivery LISTEN connection missed a change (heard %s, the table has %s); "
+                "opening it again.",
+                heard,
+                table,
+            )
+            self.listener.close()
+            self.listener._retry_at = 0.0
+            self._unheard = None
+        else:
+            self._unheard = table
 
 
 def _listening() -> bool:
@@ -128,114 +267,17 @@ def _listening() -> bool:
     return mode == "listen" or (mode == "auto" and connection.vendor == "postgresql")
 
 
+freshness = Freshness()
+
+
 def generations(request: HttpRequest) -> Generations:
-    """The delivery generations as committed before this request (memoised on the request)."""
+    """The delivery generations as committed before this request, within the bound
+    (memoised on the request); raises ``FreshnessUnknown`` if they cannot be confirmed."""
     found = getattr(request, "_delivery_generations", None)
     if found is None:
-        found = (_listener.current() if _listening() else None) or read_table()
+        found = freshness.current()
         request._delivery_generations = found
     return found
-
-
-def bump_generation(*, keys: bool = False) -> int:
-    """Say that what the API serves (or, with ``keys``, who may read it) has changed; return
-    the new generation.
-
-    Call inside the transaction that makes the change: the row update and the notification
-    both take effect when it commits, and not at all if it rolls back. The update locks the
-    row until then, so generations commit in the order they are given out.
-    """
-    field = "keys_generation" if keys else "generation"
-    DeliveryState.objects.get_or_create(pk=1)
-    DeliveryState.objects.filter(pk=1).update(**{field: F(field) + 1})
-    generation = DeliveryState.objects.filter(pk=1).values_list(field, flat=True).get()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT pg_notify(%s, generation || ':' || keys_generation) "
-                f"FROM {DeliveryState._meta.db_table} WHERE id = 1",
-                [Listener.CHANNEL],
-            )
-    return generation
-
-
-class RateCounter:
-    """Requests per identity and one-minute window, counted in the shared cache.
-
-    Each worker adds its count to the shared counter (one INCRBY on Redis) every
-    ``FLUSH_EVERY`` requests or ``FLUSH_AFTER`` seconds, and on every request once the
-    count is within ``EXACT_MARGIN`` of the limit: far from the limit, counting costs no
-    round trip; near it, the count is exact across workers and hosts.
-    """
-
-    # Other workers' unflushed requests stay below FLUSH_EVERY each, so with up to
-    # EXACT_MARGIN / FLUSH_EVERY + 1 workers (17) every worker is counting exactly before
-    # the limit is reached.
-    FLUSH_EVERY = 64
-    FLUSH_AFTER = 1.0
-    EXACT_MARGIN = 1024
-
-    def __init__(self) -> None:
-        self._lock = Lock()
-        self._window = -1
-        self._entries: dict[str, list] = {}  # identity -> [known total, pending, last flush]
-
-    def hit(self, identity: str, limit: int) -> tuple[int, float]:
-        """Count one request; return the count so far in this window and when it ends."""
-        now = time.time()
-        window = int(now // RATE_WINDOW)
-        with self._lock:
-            if window != self._window:
-                self._window, self._entries = window, {}
-            entry = self._entries.setdefault(identity, [0, 0, 0.0])
-            entry[1] += 1
-            estimate = entry[0] + entry[1]
-            if (
-                limit - estimate <= self.EXACT_MARGIN
-                or entry[1] >= self.FLUSH_EVERY
-                or now - entry[2] >= self.FLUSH_AFTER
-            ):
-                entry[0] = _add_to_shared(f"throttle:delivery:{identity}:{window}", entry[1])
-                entry[1], entry[2] = 0, now
-                estimate = entry[0]
-        return estimate, (window + 1) * RATE_WINDOW
-
-    def clear(self) -> None:
-        with self._lock:
-            self._entries = {}
-
-
-@once
-def _redis_client(backend: RedisCache) -> redis.Redis:
-    # Django's RedisCache builds a new client object for every call; one per process will do.
-    return backend._cache._lib.Redis(connection_pool=backend._cache._get_connection_pool(True))
-
-
-def _add_to_shared(key: str, amount: int) -> int:
-    backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        full_key = backend.make_and_validate_key(key)
-        pipe = _redis_client(backend).pipeline(transaction=False)
-        total, _ = pipe.incrby(full_key, amount).expire(full_key, RATE_WINDOW + 5).execute()
-        return total
-    backend.add(key, 0, timeout=RATE_WINDOW + 5)
-    try:
-        return backend.incr(key, amount)
-    except ValueError:  # expired between add() and incr()
-        backend.add(key, amount, timeout=RATE_WINDOW + 5)
-        return amount
-
-
-def rate_identity(request: HttpRequest, api_key) -> str:
-    """Whose budget a request spends: its API key's, or its address's."""
-    return (
-        f"key:{api_key.pk}"
-        if api_key is not None
-        else f"addr:{request.META.get('REMOTE_ADDR', '')}"
-    )
-
-
-rates = RateCounter()
 
 
 class BoundedCache:
@@ -274,7 +316,14 @@ class BoundedCache:
             self._bytes = 0
 
 
-#: Rendered answers per (generation, scheme, host, full path): bytes and ETag.
+#: Rendered answers per (epoch, generation, scheme, host, full path): bytes and ETag.
 answers = BoundedCache(settings.DELIVERY_ANSWER_CACHE_BYTES)
-#: Validated API keys per (keys generation, key).
+#: Validated API keys per (epoch, keys generation, key).
 keys = BoundedCache(1_000_000)
+
+
+def restart_worker() -> None:
+    """Forget everything this worker keeps between requests, as a restart would."""
+    for cache in (answers, keys, rates):
+        cache.clear()
+    freshness.forget()

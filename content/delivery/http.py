@@ -75,12 +75,15 @@ def _etag_matches(header: str, etag: str) -> bool:
 def answer(request: HttpRequest, compute: Callable[[], str]) -> HttpResponse:
     """Answer with the JSON text ``compute()`` returns, reusing it while nothing served changes.
 
-    Answers are kept per worker under the current delivery generation and the full URL (host
-    included: links in the body are absolute). Only 200s are kept; ``compute`` raising a
-    problem (400, 404) is answered afresh each time.
+    Answers are kept per worker under the current delivery epoch and generation and the full
+    URL (host included: links in the body are absolute). Only 200s are kept; ``compute``
+    raising a problem (400, 404) is answered afresh each time. The ETag is keyed with the
+    epoch: after a restore, no client can revalidate an answer of before it.
     """
+    found_generations = generations(request)
     key = (
-        generations(request).content,
+        found_generations.epoch,
+        found_generations.content,
         request.scheme,
         request.get_host(),
         request.get_full_path(),
@@ -88,8 +91,9 @@ def answer(request: HttpRequest, compute: Callable[[], str]) -> HttpResponse:
     found = freshness.answers.get(key)
     if found is None:
         encoded = with_disclaimer(compute()).encode("utf-8")
-        found = (encoded, f'"{hashlib.blake2b(encoded, digest_size=16).hexdigest()}"')
-        freshness.answers.put(key, found, size=len(encoded) + len(key[3]) + 200)
+        digest = hashlib.blake2b(encoded, digest_size=16, key=found_generations.epoch.encode())
+        found = (encoded, f'"{digest.hexdigest()}"')
+        freshness.answers.put(key, found, size=len(encoded) + len(key[4]) + 200)
     return _respond(request, *found)
 
 

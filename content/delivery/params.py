@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import string
 from dataclasses import dataclass, field
 
 from django.core import signing
@@ -19,6 +21,17 @@ MAX_QUERY_WORDS = 10
 PAGE_SIZE_DEFAULT = 20
 PAGE_SIZE_MAX = 100
 _SLUG = slug_validator.regex  # the vocabularies' own slug pattern
+# Slugs are ASCII: only ASCII letters are lower-cased (str.lower() makes the Kelvin sign a "k").
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+# A whole number in ASCII digits (str.isdigit() also takes "²", which int() refuses), with at
+# most three significant ones (int() refuses thousands of digits).
+_PAGE_SIZE = re.compile(r"0*([0-9]{1,3})")
+# What Django decodes bytes that are not UTF-8 to (U+FFFD), and lone surrogates.
+_UNDECODED = re.compile(r"[\ufffd\ud800-\udfff]")
+# Control characters (C0, DEL, C1): no value has one, and PostgreSQL refuses a NUL in text.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: What a text parameter may hold, as the OpenAPI document states it (ECMA-262 syntax).
+TEXT_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f\ufffd]*$"
 _CURSOR_SALT = "content.delivery.cursor"
 _TOKEN_SALT = "content.delivery.sync-token"
 
@@ -47,8 +60,28 @@ class ListQuery:
         self.errors.append({"parameter": parameter, "detail": detail})
 
 
-def _single(params: QueryDict, name: str, query: ListQuery) -> str | None:
+def _values(params: QueryDict, name: str, query: ListQuery) -> list[str]:
+    """Every value given for ``name``, or none (and ``name`` refused) if one of them is not
+    text the API can read: every parameter is read through here."""
     values = params.getlist(name)
+    if any(_UNDECODED.search(value) for value in values):
+        query.refuse(
+            name, "not UTF-8 text (or holds U+FFFD); percent-encode the value's UTF-8 bytes."
+        )
+        return []
+    if any(_CONTROL.search(value) for value in values):
+        query.refuse(name, "control characters (such as NUL, tab or line breaks) are not allowed.")
+        return []
+    return values
+
+
+def _slug(text: str) -> str:
+    """``text`` as a slug to look up: trimmed, ASCII letters lower-cased, nothing else changed."""
+    return text.strip().translate(_ASCII_LOWER)
+
+
+def _single(params: QueryDict, name: str, query: ListQuery) -> str | None:
+    values = _values(params, name, query)
     if not values:
         return None
     if len(values) > 1:
@@ -85,12 +118,14 @@ def _decode_cursor(value: str, query: ListQuery) -> dict | None:
 @dataclass(frozen=True)
 class SyncPosition:
     """Where a client is in its sync. It has every change up to generation ``since`` (None:
-    nothing yet); the round it is in covers the changes up to ``upto`` (None: not started),
-    of which it has had the items up to the slug ``after``."""
+    nothing yet) of the run of generations ``epoch``; the round it is in covers the changes
+    up to ``upto`` (None: not started), of which it has had the items up to the slug
+    ``after``. A token of another epoch (before a restore) cannot be continued."""
 
     since: int | None = None
     upto: int | None = None
     after: str = ""
+    epoch: str | None = None
 
 
 @dataclass
@@ -101,7 +136,7 @@ class SyncQuery:
 
 def encode_token(position: SyncPosition) -> str:
     """A signed, opaque sync token: it holds the whole position, so the server keeps none."""
-    fields = {"s": position.since, "u": position.upto, "a": position.after}
+    fields = {"e": position.epoch, "s": position.since, "u": position.upto, "a": position.after}
     return _signer(_TOKEN_SALT).sign_object(
         {name: value for name, value in fields.items() if value not in (None, "")}, compress=True
     )
@@ -121,12 +156,15 @@ def _decode_token(value: str, query: ListQuery) -> SyncPosition | None:
             "the last 'next_token' you received.",
         )
         return None
-    well_formed = isinstance(fields, dict) and set(fields) <= {"s", "u", "a"}
-    since, upto, after = (
-        (fields.get("s"), fields.get("u"), fields.get("a", "")) if well_formed else (0, 0, "")
+    well_formed = isinstance(fields, dict) and set(fields) <= {"e", "s", "u", "a"}
+    since, upto, after, epoch = (
+        (fields.get("s"), fields.get("u"), fields.get("a", ""), fields.get("e"))
+        if well_formed
+        else (0, 0, "", None)
     )
     well_formed = (
         well_formed
+        and (epoch is None or isinstance(epoch, str))  # tokens of before epochs have none
         and (since is None or _is_generation(since))
         and (upto is None or _is_generation(upto))
         and isinstance(after, str)
@@ -137,15 +175,16 @@ def _decode_token(value: str, query: ListQuery) -> SyncPosition | None:
     if not well_formed:
         query.refuse("token", "this token is not valid here.")
         return None
-    return SyncPosition(since=since, upto=upto, after=after)
+    return SyncPosition(since=since, upto=upto, after=after, epoch=epoch)
 
 
 def _read_page_size(params: QueryDict, query: ListQuery) -> int:
     page_size = _single(params, "page_size", query)
     if page_size is None:
         return PAGE_SIZE_DEFAULT
-    if page_size.isdigit() and 1 <= int(page_size) <= PAGE_SIZE_MAX:
-        return int(page_size)
+    number = _PAGE_SIZE.fullmatch(page_size)
+    if number and 1 <= int(number[1]) <= PAGE_SIZE_MAX:
+        return int(number[1])
     query.refuse("page_size", f"a whole number from 1 to {PAGE_SIZE_MAX}.")
     return PAGE_SIZE_DEFAULT
 
@@ -161,17 +200,10 @@ def read_sync_query(params: QueryDict) -> SyncQuery:
     return query
 
 
-def profile_slugs(params: QueryDict) -> list[str] | None:
-    """Every slug the profile names, lower-cased and trimmed, in order and with repeats (the
-    limit counts what was sent); None if not given."""
-    if "profile" not in params:
-        return None
-    return [
-        slug
-        for value in params.getlist("profile")
-        for slug in (part.strip().lower() for part in value.split(","))
-        if slug
-    ]
+def profile_slugs(values: list[str]) -> list[str]:
+    """Every slug the profile's ``values`` name, lower-cased and trimmed, in order and with
+    repeats (the limit counts what was sent)."""
+    return [slug for value in values for slug in map(_slug, value.split(",")) if slug]
 
 
 def resolve_profile(slugs: list[str]) -> tuple[Profile | None, list[str]]:
@@ -194,10 +226,11 @@ def resolve_profile(slugs: list[str]) -> tuple[Profile | None, list[str]]:
 
 
 def read_profile(params: QueryDict, query: ListQuery) -> Profile | None:
-    slugs = profile_slugs(params)
-    if slugs is None:
+    values = _values(params, "profile", query)
+    if not values:
         return None
-    given = max(len(slugs), len(params.getlist("profile")))
+    slugs = profile_slugs(values)
+    given = max(len(slugs), len(values))
     if given > MAX_PROFILE:
         query.refuse("profile", f"at most {MAX_PROFILE} contraindications; {given} were given.")
         return None
@@ -232,7 +265,7 @@ def read_list_query(params: QueryDict, *, plans: bool = False) -> ListQuery:
             query.refuse("kind", f"unknown kind '{kind}'; use one of {', '.join(Kind.values)}.")
     goal = _single(params, "goal", query)
     if goal is not None:
-        slug = goal.strip().lower()
+        slug = _slug(goal)
         found = Goal.objects.filter(slug=slug).values_list("id", flat=True)
         query.goal_id = found.first() if _SLUG.match(slug) else None
         if query.goal_id is None:

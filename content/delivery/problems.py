@@ -4,17 +4,89 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from http import HTTPStatus
 from typing import Any
 
+import redis
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from content.models import DeliveryStateMissing
+
+from .freshness import FreshnessUnknown
+from .rates import rates
 
 logger = logging.getLogger(__name__)
 
 PROBLEM_TYPE_BASE = "/api/problems/"
 CONTENT_TYPE = "application/problem+json"
+#: How long a client should wait after a 503 (seconds).
+RETRY_AFTER = 5
+# SQLSTATE classes of faults outside the request: connection (08), resources (53), operator
+# intervention such as a shutdown (57), system (58), a lost race (40); and the objects a
+# restore drops and recreates (42P01 undefined table, 3D000 no such database).
+_DEPENDENCY_SQLSTATE_CLASSES = {"08", "53", "57", "58", "40"}
+_DEPENDENCY_SQLSTATES = {"42P01", "3D000"}
+_last_fault_log = 0.0
+
+
+def is_dependency_fault(error: BaseException) -> bool:
+    """Whether ``error`` comes from a dependency being down, slow or restored, rather than
+    from the request or from our code: those are answered 503, never 500."""
+    if isinstance(error, FreshnessUnknown | DeliveryStateMissing | redis.RedisError):
+        return True
+    if isinstance(error, OperationalError | InterfaceError):
+        return True
+    if isinstance(error, DatabaseError):
+        sqlstate = getattr(error.__cause__, "sqlstate", None) or ""
+        return sqlstate in _DEPENDENCY_SQLSTATES or sqlstate[:2] in _DEPENDENCY_SQLSTATE_CLASSES
+    return False
+
+
+def _log_fault(request: HttpRequest, error: BaseException) -> None:
+    """One line per fault and second at most: an outage must not flood the logs."""
+    global _last_fault_log
+    now = time.monotonic()
+    if now - _last_fault_log >= 1:
+        _last_fault_log = now
+        logger.warning(
+            "Answered 503 to %s %s: %s: %s",
+            request.method,
+            request.path,
+            type(error).__name__,
+            str(error).strip().splitlines()[0] if str(error).strip() else "",
+        )
+
+
+def unavailable(request: HttpRequest, error: BaseException) -> HttpResponse:
+    """The 503 for a dependency fault: a problem under /api/, plain text elsewhere, with
+    Retry-After; the request does not spend the client's rate budget."""
+    _log_fault(request, error)
+    identity = getattr(request, "rate_identity", None)
+    if identity is not None:
+        rates.refund(identity)
+    headers = {"Retry-After": str(RETRY_AFTER), "Cache-Control": "no-store"}
+    if not request.path.startswith("/api/"):
+        return HttpResponse(
+            "The service is briefly unavailable (a dependency does not answer). Nothing was "
+            "lost; try again in a few seconds.\n",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+            headers=headers,
+        )
+    detail = (
+        "The server cannot confirm what is published right now"
+        if isinstance(error, FreshnessUnknown | DeliveryStateMissing)
+        else "A service this API depends on is unavailable"
+    )
+    return problem_response(
+        problem(503, f"{detail}; try again after {RETRY_AFTER} seconds."), headers
+    )
 
 
 class ParameterProblem(exceptions.APIException):
@@ -55,6 +127,8 @@ def problem_response(document: dict, headers: dict[str, str] | None = None) -> H
 
 def exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
     """DRF's exception handler, answering in problem details."""
+    if is_dependency_fault(exc):
+        return unavailable(context["request"]._request, exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None  # not an API exception: the middleware turns it into a 500 problem
@@ -80,7 +154,8 @@ def exception_handler(exc: Exception, context: dict) -> HttpResponse | None:
 
 class ProblemDetailsMiddleware:
     """Make sure nothing under /api/ answers an error as HTML: unknown URLs, methods Django
-    refuses before a view runs, and unexpected exceptions become problem details too."""
+    refuses before a view runs, and unexpected exceptions become problem details too. A
+    dependency fault anywhere (the admin included) is a 503 with Retry-After, never a 500."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -103,8 +178,18 @@ class ProblemDetailsMiddleware:
         return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if is_dependency_fault(exception):
+            return unavailable(request, exception)
         if not request.path.startswith("/api/"):
             return None
+        if isinstance(exception, TooManyFieldsSent):
+            return problem_response(
+                problem(
+                    400,
+                    "Too many query parameters: at most "
+                    f"{settings.DATA_UPLOAD_MAX_NUMBER_FIELDS} are read.",
+                )
+            )
         logger.exception("Unhandled error answering %s %s", request.method, request.path)
         return problem_response(
             problem(500, "Something went wrong on our side; it has been logged.")

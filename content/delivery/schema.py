@@ -12,7 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from content.kinds import DETAILS_SCHEMAS, SLOTS, Frequency, Kind
 from content.models import ContraindicationCategory
 
-from .params import MAX_PROFILE, MAX_QUERY_LENGTH, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX
+from .params import MAX_PROFILE, MAX_QUERY_LENGTH, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, TEXT_PATTERN
 
 
 def ref(name: str) -> dict[str, str]:
@@ -286,6 +286,12 @@ COMPONENTS: dict[str, Any] = {
                 "type": "boolean",
                 "description": "True: call again at once with `next_token` for the rest.",
             },
+            "reset": {
+                "type": "boolean",
+                "description": "True: your token was issued before the database was restored "
+                "from a backup and cannot be continued. This page starts an initial sync: "
+                "replace your offline copy with it and the pages that follow.",
+            },
             "disclaimer": DISCLAIMER,
         }
     ),
@@ -375,8 +381,9 @@ LIST_PARAMETERS = [
     OpenApiParameter("goal", type=GOAL_SLUG, description="A goal slug (see /api/v1/goals/)."),
     OpenApiParameter(
         "q",
-        type={"type": "string", "maxLength": MAX_QUERY_LENGTH},
-        description="Words that must all appear in the title or summary.",
+        type={"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": TEXT_PATTERN},
+        description="Words that must all appear in the title or summary (text without control "
+        "characters).",
     ),
     PROFILE,
     PAGE_SIZE,
@@ -413,6 +420,10 @@ def _responses(ok: dict[str, Any], *, bad_request: bool, not_found: bool) -> dic
         304: OpenApiResponse(description="Not modified: the ETag you sent is current."),
         (401, "application/problem+json"): _problem("Missing, wrong or revoked API key."),
         (429, "application/problem+json"): _problem("Rate limit reached; see Retry-After."),
+        (503, "application/problem+json"): _problem(
+            "A dependency (the database) is unavailable, or the server cannot confirm what "
+            "is published now; try again after Retry-After."
+        ),
     }
     if bad_request:
         responses[(400, "application/problem+json")] = _problem(
@@ -479,7 +490,9 @@ sync = {
         "Without `token`: an initial sync of every published component and plan. Call again "
         "with `token=<next_token>` while `has_more` is true, and keep the last `next_token`: "
         "later calls with it return only what changed since, each item at most once, in its "
-        "latest state. Tokens are signed; one not issued by this server is a 400."
+        "latest state. Tokens are signed; one not issued by this server is a 400. A token "
+        "issued before the database was restored from a backup gets an initial sync with "
+        "`reset` true: replace your copy with what follows."
     ),
     "parameters": [
         OpenApiParameter(

@@ -7,7 +7,9 @@ touched in slug order; a round without a starting point (the initial sync) pages
 everything served. Each item is sent in its state at the time of the page: an upsert with
 its full answer, or a delete when nothing is served for it any more. Whatever changes
 while a round is under way has a later generation and is sent by the next round, so a
-client that keeps the last ``next_token`` misses nothing.
+client that keeps the last ``next_token`` misses nothing. A token of another epoch (issued
+before the database was restored from a backup) gets an initial sync with ``reset`` true:
+the client replaces its copy with what follows.
 """
 
 from __future__ import annotations
@@ -15,29 +17,25 @@ from __future__ import annotations
 from content.kinds import PLAN
 
 from . import selectors
-from .freshness import read_table
+from .freshness import Generations, read_table
 from .http import compose_plan, plan_components
 from .params import SyncPosition, SyncQuery, encode_token
-from .problems import ParameterProblem
 from .rendering import dump
 
 
-def sync_answer(query: SyncQuery, generation: int) -> str:
-    """The answer to a sync request at delivery ``generation``: changes, next token, more."""
+def sync_answer(query: SyncQuery, current: Generations) -> str:
+    """The answer to a sync request at the ``current`` generations: changes, next token,
+    more, and whether the client must replace its copy (``reset``)."""
     position = query.position
+    generation = current.content
     newest = max(position.since or 0, position.upto or 0)
-    if newest > generation:  # issued by a worker that heard of a change before this one did?
-        generation = max(generation, read_table().content)
-    if newest > generation:
-        raise ParameterProblem(
-            [
-                {
-                    "parameter": "token",
-                    "detail": "this token is from a later state of the content than this "
-                    "server has (was its database restored?); start again without a token.",
-                }
-            ]
-        )
+    if position.epoch == current.epoch and newest > generation:
+        # Issued by a worker that heard of a change before this one did?
+        found = read_table()
+        generation = max(generation, found.content if found else 0)
+    reset = position != SyncPosition() and (position.epoch != current.epoch or newest > generation)
+    if reset:  # a token of before a restore: start again, and say so
+        position = SyncPosition()
     if position.upto is None:  # a new round, up to now
         position = SyncPosition(since=position.since, upto=generation)
     size = query.page_size
@@ -65,11 +63,13 @@ def sync_answer(query: SyncQuery, generation: int) -> str:
         elif position.since is not None:  # withdrawn, or a plan none of whose components is
             changes.append(f'{head}"delete"}}')  # published any more: not served now
     following = (
-        SyncPosition(since=position.since, upto=position.upto, after=slugs[-1][0])
+        SyncPosition(
+            since=position.since, upto=position.upto, after=slugs[-1][0], epoch=current.epoch
+        )
         if has_more
-        else SyncPosition(since=position.upto)
+        else SyncPosition(since=position.upto, epoch=current.epoch)
     )
     return (
         f'{{"changes":[{",".join(changes)}],"next_token":{dump(encode_token(following))},'
-        f'"has_more":{"true" if has_more else "false"}}}'
+        f'"has_more":{"true" if has_more else "false"},"reset":{"true" if reset else "false"}}}'
     )

@@ -157,6 +157,6 @@ class Sync(DeliveryView):
     def get(self, request, *args, **kwargs) -> HttpResponse:
         def compute() -> str:
             query = read_sync_query(request.GET)
-            return sync_answer(query, generations(request._request).content)
+            return sync_answer(query, generations(request._request))
 
         return answer(request._request, compute)

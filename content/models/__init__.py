@@ -6,7 +6,8 @@ from .content import (
     Version,
     VersionState,
 )
-from .delivery import DeliveryChange, DeliveryState, PublishedDocument, PublishedPlanItem
+from .delivery import DeliveryChange, PublishedDocument, PublishedPlanItem
+from .generations import DeliveryState, DeliveryStateMissing, bump_generation
 from .keys import DeliveryKey
 from .parts import (
     Citation,
@@ -42,6 +43,7 @@ __all__ = [
     "DeliveryChange",
     "DeliveryKey",
     "DeliveryState",
+    "DeliveryStateMissing",
     "EvidenceLevel",
     "Goal",
     "Interaction",
@@ -56,4 +58,5 @@ __all__ = [
     "Version",
     "VersionGoal",
     "VersionState",
+    "bump_generation",
 ]

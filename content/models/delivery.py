@@ -64,22 +64,6 @@ class PublishedPlanItem(models.Model):
         return f"{self.document} uses {self.component_id}"
 
 
-class DeliveryState(models.Model):
-    """One row of counters that say when anything the API serves may have changed.
-
-    ``generation`` grows in the same transaction as every publication, withdrawal and
-    vocabulary change; ``keys_generation`` whenever an API key is saved or deleted. Workers
-    read both once per request (one small query) and may reuse what they computed for the
-    same generation: nothing stale is served after the change commits.
-    """
-
-    generation = models.BigIntegerField(default=1)
-    keys_generation = models.BigIntegerField(default=1)
-
-    def __str__(self) -> str:
-        return f"generation {self.generation}, keys {self.keys_generation}"
-
-
 class DeliveryChange(models.Model):
     """One item whose served answer changed, under the delivery generation that changed it.
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from django.core.validators import MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from rest_framework_api_key.models import AbstractAPIKey
 
 
 class DeliveryKey(AbstractAPIKey):
-    """A key an app sends as ``Authorization: Api-Key <key>``."""
+    """A key an app sends as ``Authorization: Api-Key <key>``.
+
+    Any change to this table, however it is made, bumps the keys generation in the same
+    transaction (a database trigger, migration 0009), so that workers drop the keys they
+    validated: a revocation or deletion is total.
+    """
 
     requests_per_minute = models.PositiveIntegerField(
         default=600,
@@ -19,19 +24,3 @@ class DeliveryKey(AbstractAPIKey):
     class Meta(AbstractAPIKey.Meta):
         verbose_name = "API key"
         verbose_name_plural = "API keys"
-
-    def save(self, *args, **kwargs):
-        # Workers cache validated keys per keys generation: a revocation takes effect at once.
-        from content.delivery.freshness import bump_generation
-
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            bump_generation(keys=True)
-
-    def delete(self, *args, **kwargs):
-        from content.delivery.freshness import bump_generation
-
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            bump_generation(keys=True)
-        return result

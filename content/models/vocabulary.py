@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 
+from .generations import bump_generation
+
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
     "Use lower-case letters, digits and single hyphens, e.g. 'kidney-disease'.",
@@ -50,15 +52,11 @@ class ServedVocabulary(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        from content.delivery.freshness import bump_generation
-
         with transaction.atomic():
             super().save(*args, **kwargs)
             bump_generation()
 
     def delete(self, *args, **kwargs):
-        from content.delivery.freshness import bump_generation
-
         with transaction.atomic():
             result = super().delete(*args, **kwargs)
             bump_generation()

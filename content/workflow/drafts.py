@@ -30,7 +30,7 @@ from content.models.vocabulary import slug_validator
 from . import policy
 from .audit import record
 from .snapshot import Content, PlanContent, VersionContent, read_content
-from .state import lock_version
+from .state import atomic_action, lock_item, lock_version
 from .validation import validate_content
 
 
@@ -107,7 +107,7 @@ def _write_component_parts(version: Version, content: VersionContent) -> None:
     )
 
 
-@transaction.atomic
+@atomic_action
 def create_component(
     *, user: AbstractBaseUser, kind: str, slug: str, content: VersionContent
 ) -> Version:
@@ -115,7 +115,7 @@ def create_component(
     return _create_item(user=user, kind=kind, slug=slug, content=content, kinds=Kind.values)
 
 
-@transaction.atomic
+@atomic_action
 def create_plan(*, user: AbstractBaseUser, slug: str, content: PlanContent) -> Version:
     """Create a plan with ``content`` as its first draft, version 1."""
     return _create_item(user=user, kind=PLAN, slug=slug, content=content, kinds=[PLAN])
@@ -155,7 +155,7 @@ def _create_item(
     return version
 
 
-@transaction.atomic
+@atomic_action
 def edit_draft(
     *,
     version: Version,
@@ -217,7 +217,7 @@ def _close_working_version(item: ContentItem, user: AbstractBaseUser, new_number
 def _new_draft_from(
     *, source: Version, user: AbstractBaseUser, action: str, change_note: str
 ) -> Version:
-    item = ContentItem.objects.select_for_update().get(pk=source.item_id)
+    item = lock_item(source)
     source = Version.objects.select_related("item").get(pk=source.pk)
     if source.state == VersionState.DRAFT:
         raise InvalidTransition(
@@ -243,7 +243,7 @@ def _new_draft_from(
     return draft
 
 
-@transaction.atomic
+@atomic_action
 def revise(*, version: Version, user: AbstractBaseUser, change_note: str = "") -> Version:
     """Start a new draft from ``version`` (any submitted version of the item)."""
     policy.require(user, policy.CREATE, "revise content")
@@ -252,7 +252,7 @@ def revise(*, version: Version, user: AbstractBaseUser, change_note: str = "") -
     )
 
 
-@transaction.atomic
+@atomic_action
 def roll_back(*, version: Version, user: AbstractBaseUser, change_note: str = "") -> Version:
     """Start a new draft that restores ``version``, an earlier published version.
 

@@ -6,7 +6,6 @@ import logging
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils import timezone
 
 from content.delivery.changes import announce_changes
@@ -25,7 +24,7 @@ from .audit import record
 from .composition import check_composition
 from .review import valid_approvals
 from .snapshot import content_hash
-from .state import lock_item, lock_version, require_state
+from .state import atomic_action, lock_version, require_state
 
 logger = logging.getLogger(__name__)
 
@@ -89,17 +88,16 @@ def _go_live(version: Version, *, actor: AbstractBaseUser | None, published_by, 
     return version
 
 
-@transaction.atomic
+@atomic_action
 def publish(*, version: Version, user: AbstractBaseUser) -> Version:
     """Publish the approved ``version`` now, superseding the item's published version."""
     policy.require(user, policy.PUBLISH, "publish")
-    lock_item(version)
     version = lock_version(version)
     _check_publishable(version)
     return _go_live(version, actor=user, published_by=user, comment="")
 
 
-@transaction.atomic
+@atomic_action
 def schedule_publication(*, version: Version, user: AbstractBaseUser, at: datetime) -> Version:
     """Set the approved ``version`` to go live at ``at`` (see the ``publish_due`` command)."""
     policy.require(user, policy.PUBLISH, "schedule publication")
@@ -136,25 +134,31 @@ def publish_due(*, now: datetime | None = None) -> tuple[list[Version], list[tup
     due = Version.objects.filter(state=VersionState.APPROVED, publish_at__lte=now)
     for candidate in due.select_related("item").order_by("publish_at", "pk"):
         try:
-            with transaction.atomic():
-                lock_item(candidate)
-                version = lock_version(candidate)
-                if version.publish_at is None or version.publish_at > now:
-                    continue  # rescheduled or published meanwhile
-                _check_publishable(version)
-                scheduler = version.scheduled_by
-                published.append(
-                    _go_live(
-                        version,
-                        actor=None,
-                        published_by=scheduler,
-                        comment=f"Scheduled by {scheduler} for {version.publish_at.isoformat()}.",
-                    )
-                )
+            version = _publish_scheduled(candidate, now=now)
         except DomainError as refusal:
             logger.warning("Scheduled publication of %s refused: %s", candidate, refusal)
             refused.append((candidate, str(refusal)))
+        else:
+            if version is not None:
+                published.append(version)
     return published, refused
+
+
+@atomic_action
+def _publish_scheduled(candidate: Version, *, now: datetime) -> Version | None:
+    """Publish ``candidate`` if it is still due at ``now``; None if it was rescheduled or
+    published meanwhile."""
+    version = lock_version(candidate)
+    if version.publish_at is None or version.publish_at > now:
+        return None
+    _check_publishable(version)
+    scheduler = version.scheduled_by
+    return _go_live(
+        version,
+        actor=None,
+        published_by=scheduler,
+        comment=f"Scheduled by {scheduler} for {version.publish_at.isoformat()}.",
+    )
 
 
 def _flag_plans_using(component: Version, *, user: AbstractBaseUser, reason: str) -> None:
@@ -175,13 +179,12 @@ def _flag_plans_using(component: Version, *, user: AbstractBaseUser, reason: str
         )
 
 
-@transaction.atomic
+@atomic_action
 def withdraw(*, version: Version, user: AbstractBaseUser, reason: str) -> Version:
     """Take the published ``version`` down at once; apps stop receiving it."""
     policy.require(user, policy.WITHDRAW, "withdraw content")
     if not reason.strip():
         raise InvalidTransition("Give a reason for withdrawing: it is kept in the audit log.")
-    lock_item(version)
     version = lock_version(version)
     require_state(version, VersionState.PUBLISHED, "withdraw")
     version.state = VersionState.WITHDRAWN

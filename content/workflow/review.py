@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
 from django.utils import timezone
 
 from content.errors import InvalidTransition, PermissionRefused
@@ -20,11 +19,11 @@ from . import policy
 from .audit import record
 from .composition import check_composition
 from .snapshot import content_hash, read_content
-from .state import lock_version, require_state
+from .state import atomic_action, lock_version, require_state
 from .validation import validate_content
 
 
-@transaction.atomic
+@atomic_action
 def submit_for_review(*, version: Version, user: AbstractBaseUser) -> Version:
     """Freeze the draft ``version``, record its content hash and send it to the reviewers."""
     policy.require(user, policy.SUBMIT, "submit drafts for review")
@@ -48,7 +47,7 @@ def valid_approvals(version: Version):
     )
 
 
-@transaction.atomic
+@atomic_action
 def approve(
     *, version: Version, user: AbstractBaseUser, seen_hash: str, comment: str = ""
 ) -> Version:
@@ -91,7 +90,7 @@ def approve(
     return version
 
 
-@transaction.atomic
+@atomic_action
 def request_changes(*, version: Version, user: AbstractBaseUser, comment: str) -> Version:
     """Send ``version`` back to its editors with ``comment`` saying what to change."""
     policy.require(user, policy.REVIEW, "request changes")

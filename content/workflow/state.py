@@ -1,22 +1,85 @@
-"""Shared steps of every transition: take the row lock, check the state."""
+"""Shared steps of every transition: run in a transaction that survives a lost race, take
+the row locks in one order, check the state."""
 
 from __future__ import annotations
 
-from content.errors import InvalidTransition
+import functools
+import logging
+import random
+import time
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from django.db import OperationalError, connection, transaction
+
+from content.errors import ConcurrentChange, InvalidTransition
 from content.models import ContentItem, Version, VersionState
+
+logger = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+#: How many times an action is tried when PostgreSQL picks it as a deadlock's victim or it
+#: fails a serialisation check.
+ATTEMPTS = 5
+_LOST_RACE = {"40P01", "40001"}  # deadlock_detected, serialization_failure
+
+
+def _lost_race(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) in _LOST_RACE
+
+
+def atomic_action(action: Callable[P, R]) -> Callable[P, R]:
+    """Run the workflow ``action`` in a transaction, and run it again (up to ``ATTEMPTS``
+    times, after a short random pause) if it loses a deadlock or serialisation race; past
+    that, refuse with ``ConcurrentChange``, which a person can act on.
+
+    Each attempt starts from scratch: actions re-read what they change under their locks.
+    Inside a transaction opened by the caller the action runs once: the caller's transaction
+    is the one that would have to be tried again.
+    """
+
+    @functools.wraps(action)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                return action(*args, **kwargs)
+        for attempt in range(1, ATTEMPTS + 1):
+            try:
+                with transaction.atomic():
+                    return action(*args, **kwargs)
+            except OperationalError as error:
+                if not _lost_race(error):
+                    raise
+                logger.info("%s lost a race (attempt %d): %s", action.__name__, attempt, error)
+                if attempt == ATTEMPTS:
+                    raise ConcurrentChange(
+                        "Someone else changed this content at the same moment, and it could "
+                        "not be done after several tries. Reload the page and try again."
+                    ) from error
+                time.sleep(random.uniform(0, 0.02 * 2**attempt))
+        raise AssertionError("unreachable")
+
+    return run
 
 
 def lock_version(version: Version) -> Version:
-    """Re-read ``version`` under a row lock, so that concurrent actions take turns.
+    """Lock ``version``'s item, then re-read ``version`` under a row lock of its own.
 
-    Call inside a transaction. Every check after it sees the state as committed, not the
-    caller's possibly stale copy.
+    Every action takes its locks in this one order (the item, then its versions), so that
+    concurrent actions on one item take turns instead of deadlocking. Call inside a
+    transaction. Every check after it sees the state as committed, not the caller's possibly
+    stale copy.
     """
-    return Version.objects.select_for_update().select_related("item").get(pk=version.pk)
+    item = lock_item(version)
+    locked = Version.objects.select_for_update().get(pk=version.pk)
+    locked.item = item
+    return locked
 
 
 def lock_item(version: Version) -> ContentItem:
-    """Lock ``version``'s item: transitions that touch several of its versions take turns."""
+    """Lock ``version``'s item: every action on the item's versions takes turns after it."""
     return ContentItem.objects.select_for_update().get(pk=version.item_id)
 
 

@@ -90,9 +90,63 @@ def test_anonymous_clients_are_limited_by_address(client):
     assert client.get(URL, REMOTE_ADDR="10.1.2.3").status_code == 200
 
 
+@override_settings(DELIVERY_ANONYMOUS_RATE="2/min", TRUSTED_PROXIES=1)
+def test_anonymous_clients_behind_the_balancer_are_limited_by_their_own_address(client):
+    def via_balancer(forwarded_for):
+        return client.get(URL, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded_for)
+
+    statuses = [via_balancer("203.0.113.5").status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
+    assert via_balancer("192.0.2.1, 203.0.113.5").status_code == 429  # prepending changes nothing
+    assert via_balancer("198.51.100.7").status_code == 200
+
+
 def test_a_revocation_takes_effect_at_once_on_a_worker_that_knew_the_key(client, key):
     api_key, secret = key
     assert client.get(URL, **auth(secret)).status_code == 200  # the worker now knows the key
     api_key.revoked = True
     api_key.save()
+    assert client.get(URL, **auth(secret)).status_code == 401
+
+
+def _delete_as_the_admin_does(api_key):
+    DeliveryKey.objects.filter(pk=api_key.pk).delete()  # "Delete selected": a queryset delete
+
+
+def _revoke_in_bulk(api_key):
+    DeliveryKey.objects.filter(pk=api_key.pk).update(revoked=True)
+
+
+def _revoke_with_sql(api_key):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE content_deliverykey SET revoked = %s WHERE id = %s", [True, api_key.pk]
+        )
+
+
+def _delete_with_sql(api_key):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM content_deliverykey WHERE id = %s", [api_key.pk])
+
+
+@pytest.mark.parametrize(
+    "remove",
+    [
+        pytest.param(lambda api_key: api_key.delete(), id="delete-one"),
+        pytest.param(_delete_as_the_admin_does, id="queryset-delete"),
+        pytest.param(_revoke_in_bulk, id="queryset-update"),
+        pytest.param(_revoke_with_sql, id="sql-update"),
+        pytest.param(_delete_with_sql, id="sql-delete"),
+    ],
+)
+@override_settings(DELIVERY_ALLOW_ANONYMOUS=False)
+def test_a_key_deleted_or_revoked_in_any_way_stops_working(client, key, remove):
+    api_key, secret = key
+    assert client.get(URL, **auth(secret)).status_code == 200
+    assert client.get(URL, **auth(secret)).status_code == 200  # validated once, then reused
+    remove(api_key)
     assert client.get(URL, **auth(secret)).status_code == 401

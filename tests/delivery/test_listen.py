@@ -15,11 +15,10 @@ pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def listening():
-    freshness._listener._retry_at = 0.0
+    freshness.restart_worker()
     with override_settings(DELIVERY_FRESHNESS="listen"):
         yield
-    freshness._listener._close()
-    freshness._listener._retry_at = 0.0
+    freshness.restart_worker()
 
 
 def first_status_within(client, url, seconds=2.0):
@@ -37,7 +36,7 @@ def test_a_committed_withdrawal_reaches_a_listening_worker_at_once(client):
     url = "/api/v1/components/kapalabhati/"
     assert client.get(url).status_code == 200
     assert client.get(url).status_code == 200  # answered from the worker's cache
-    assert freshness._listener._conn is not None, "the worker listens"
+    assert freshness.freshness.listener._conn is not None, "the worker listens"
     workflow.withdraw(version=version, user=reviewer, reason="Safety.")
     status, took = first_status_within(client, url)
     assert status == 404
@@ -49,6 +48,68 @@ def test_a_worker_that_lost_its_listener_reads_the_table_meanwhile(client):
     version = builders.published(editor, reviewer, slug="bhramari")
     url = "/api/v1/components/bhramari/"
     assert client.get(url).status_code == 200
-    freshness._listener._conn.close()  # as if the database connection dropped
+    freshness.freshness.listener._conn.close()  # as if the database connection dropped
     workflow.withdraw(version=version, user=reviewer, reason="Safety.")
     assert client.get(url).status_code == 404
+
+
+def poll_until(client, url, status, seconds):
+    """Poll ``url`` until it answers ``status``; return the seconds it took (or fail)."""
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
+        if client.get(url).status_code == status:
+            return time.monotonic() - started
+        time.sleep(0.01)
+    raise AssertionError(f"{url} did not answer {status} within {seconds} s")
+
+
+@override_settings(DELIVERY_STALENESS_SECONDS=0.3)
+def test_a_listener_that_silently_went_deaf_costs_at_most_the_bound(client):
+    """As when a NAT drops the LISTEN connection without a word: the socket stays open and
+    nothing arrives. The worker re-reads the table within the bound, notices the listener
+    missed changes, and opens a new one."""
+    editor, reviewer = EditorFactory(), ReviewerFactory()
+    first = builders.published(editor, reviewer, slug="ujjayi")
+    second = builders.published(editor, reviewer, slug="bhramari")
+    url = "/api/v1/components/ujjayi/"
+    assert client.get(url).status_code == 200
+    deaf = freshness.freshness.listener._conn
+    deaf.execute("UNLISTEN *")  # open, answering, and hearing nothing
+    workflow.withdraw(version=first, user=reviewer, reason="Safety signal.")
+    took = poll_until(client, url, 404, seconds=3)
+    assert took < 0.3 + 0.2, f"the withdrawal took {took:.2f} s, past the 0.3 s bound"
+    # Within two bounds the worker has given up on the deaf listener and listens anew ...
+    time.sleep(0.7)
+    client.get(url)  # notices, and closes it
+    client.get(url)  # listens anew
+    assert freshness.freshness.listener._conn not in (None, deaf)
+    # ... and hears the next change at once again.
+    other = "/api/v1/components/bhramari/"
+    assert client.get(other).status_code == 200
+    workflow.withdraw(version=second, user=reviewer, reason="Safety signal.")
+    assert poll_until(client, other, 404, seconds=3) < 0.1
+
+
+@override_settings(DELIVERY_STALENESS_SECONDS=0.5)
+def test_past_the_bound_without_the_database_the_worker_answers_503(client):
+    from django.db import connection
+
+    editor, reviewer = EditorFactory(), ReviewerFactory()
+    builders.published(editor, reviewer, slug="nadi-shodhana")
+    url = "/api/v1/components/nadi-shodhana/"
+    assert client.get(url).status_code == 200
+    port = connection.settings_dict["PORT"]
+    connection.close()
+    connection.settings_dict["PORT"] = "1"  # nothing listens there: the database is gone
+    try:
+        assert client.get(url).status_code == 200, "within the bound, its answer stands"
+        time.sleep(0.6)
+        response = client.get(url)
+        assert response.status_code == 503
+        assert response["Content-Type"] == "application/problem+json"
+        assert response["Retry-After"] == "5" and response["Cache-Control"] == "no-store"
+        assert "cannot confirm what is published" in response.json()["detail"]
+    finally:
+        connection.close()
+        connection.settings_dict["PORT"] = port
+    assert client.get(url).status_code == 200

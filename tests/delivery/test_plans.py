@@ -174,7 +174,8 @@ def test_plan_filters_and_errors(client, sleep_plan):
 def test_plan_answers_are_cacheable(client, sleep_plan):
     url = "/api/v1/plans/sleep-reset/?profile=pregnancy"
     first = client.get(url)
-    assert first["Cache-Control"] == "public, max-age=60" and first["ETag"].startswith('"')
+    assert first["Cache-Control"].startswith("public, max-age=60,")
+    assert first["ETag"].startswith('"')
     assert client.get(url, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
     head = client.head(url)
     assert head.status_code == 200 and head.content == b""

@@ -5,7 +5,7 @@ import redis
 from django.core.cache import caches
 from django.test import override_settings
 
-from content.delivery import freshness
+from content.delivery import rates
 from content.models import DeliveryKey
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -45,10 +45,10 @@ def test_the_rate_limit_holds_in_redis(client):
 
 
 def test_far_from_the_limit_workers_add_their_counts_in_batches(redis_cache):
-    worker = freshness.RateCounter()
+    worker = rates.RateCounter()
     worker.FLUSH_AFTER = 3600  # only the batch size triggers a flush here
-    batch = freshness.RateCounter.FLUSH_EVERY
-    shared = freshness._redis_client(redis_cache)
+    batch = rates.RateCounter.FLUSH_EVERY
+    shared = rates._redis_client(redis_cache)
 
     def shared_count():
         (key,) = shared.keys("*throttle:delivery:key:1:*")
@@ -63,7 +63,7 @@ def test_far_from_the_limit_workers_add_their_counts_in_batches(redis_cache):
 
 
 def test_near_the_limit_two_workers_never_admit_more_than_the_limit_together(redis_cache):
-    first, second = freshness.RateCounter(), freshness.RateCounter()
+    first, second = rates.RateCounter(), rates.RateCounter()
     admitted = 0
     for n in range(40):
         worker = first if n % 2 else second

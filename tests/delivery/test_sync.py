@@ -8,7 +8,7 @@ from django.test import override_settings
 from content import workflow
 from content.delivery import freshness
 from content.delivery.params import SyncPosition, encode_token
-from content.models import DeliveryKey, DeliveryState, Version
+from content.models import DeliveryKey, Version
 from content.workflow import InteractionSpec
 from tests import builders
 from tests.openapi import assert_conforms, served_openapi
@@ -26,7 +26,8 @@ def sync(client, token=None, *, page_size=None, **headers):
         response = client.get(URL, params, **headers)
         assert response.status_code == 200, response.content
         body = response.json()
-        assert set(body) == {"changes", "next_token", "has_more", "disclaimer"}
+        assert set(body) == {"changes", "next_token", "has_more", "reset", "disclaimer"}
+        assert body["reset"] is False
         changes += body["changes"]
         token, pages = body["next_token"], pages + 1
         if not body["has_more"]:
@@ -226,12 +227,44 @@ def test_a_signed_token_of_the_wrong_shape_is_a_400(client, catalogue, fields):
     ]
 
 
-def test_a_token_from_a_later_state_than_the_database_is_a_400(client, catalogue):
-    _, token, _ = sync(client)
-    DeliveryState.objects.update(generation=1)  # as if the database had been restored
+def current_epoch(client):
+    """The epoch the server is in, read from a token it issued."""
+    token = client.get(URL).json()["next_token"]
+    return signing.Signer(salt="content.delivery.sync-token").unsign_object(token)["e"]
+
+
+@pytest.mark.parametrize(
+    "position",
+    [
+        pytest.param(lambda epoch: SyncPosition(since=3, epoch="0" * 12), id="another-epoch"),
+        pytest.param(lambda epoch: SyncPosition(since=3), id="issued-before-epochs"),
+        pytest.param(
+            lambda epoch: SyncPosition(since=2, upto=5, after="legs-up", epoch="0" * 12),
+            id="mid-round-of-another-epoch",
+        ),
+        pytest.param(lambda epoch: SyncPosition(since=10**6, epoch=epoch), id="a-later-state"),
+    ],
+)
+def test_a_token_of_before_a_restore_gets_an_initial_sync_with_reset(client, catalogue, position):
+    initial, _, _ = sync(client)
+    token = encode_token(position(current_epoch(client)))
     response = client.get(URL, {"token": token})
-    assert response.status_code == 400
-    assert "later state" in response.json()["errors"][0]["detail"]
+    assert response.status_code == 200
+    body = response.json()
+    assert body["reset"] is True
+    assert summary(body["changes"]) == summary(initial)  # everything served, from the start
+    # The token it gives continues as usual, in the server's epoch.
+    changes, _, _ = sync(client, body["next_token"])
+    assert changes == []
+
+
+def test_a_reset_pages_like_an_initial_sync(client, catalogue):
+    initial, _, _ = sync(client)
+    stale = encode_token(SyncPosition(since=3, epoch="0" * 12))
+    first = client.get(URL, {"token": stale, "page_size": 2}).json()
+    assert (first["reset"], first["has_more"]) == (True, True)
+    rest, _, _ = sync(client, first["next_token"], page_size=2)
+    assert summary(first["changes"] + rest) == summary(initial)
 
 
 def test_page_size_is_checked_and_other_parameters_ignored(client, catalogue):
@@ -247,8 +280,7 @@ def test_a_token_needs_no_state_on_the_server(client, people, catalogue, setting
     builders.republished(catalogue["nadi"], editor, reviewer, second)
     before = client.get(URL, {"token": token})
     # A restart (or another app server): no cached answer, nothing per client, same secret.
-    for cache in (freshness.answers, freshness.keys, freshness.rates):
-        cache.clear()
+    freshness.restart_worker()
     after = client.get(URL, {"token": token})
     assert after.content == before.content and after["ETag"] == before["ETag"]
     # A rotated secret (deployed with a restart) keeps old tokens valid while the old key

@@ -51,8 +51,7 @@ class OfflineApp(RuleBasedStateMachine):
         self._atomic = transaction.atomic()  # rolled back at teardown
         self._atomic.__enter__()
         # Each run starts again from the same generation: forget the last run's answers.
-        for cache in (freshness.answers, freshness.keys, freshness.rates):
-            cache.clear()
+        freshness.restart_worker()
         self.client = Client()
         self.editor = EditorFactory()
         self.reviewers = [ReviewerFactory(), ReviewerFactory()]

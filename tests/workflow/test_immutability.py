@@ -174,12 +174,104 @@ def test_raw_sql_cannot_change_a_frozen_version(editor):
     assert "cannot be deleted" in message
 
 
-@pytest.mark.postgres_only
-def test_raw_sql_may_still_move_a_frozen_version_through_the_workflow_states(editor):
-    version = builders.in_review(editor)
+def check_deferred_constraints() -> None:
+    """Run the checks PostgreSQL defers to commit now (the test's transaction never commits);
+    raises if any fails."""
     with connection.cursor() as c:
-        c.execute("UPDATE content_version SET state = 'approved' WHERE id = %s", [version.pk])
-    assert Version.objects.get(pk=version.pk).state == "approved"
+        c.execute("SET CONSTRAINTS ALL IMMEDIATE; SET CONSTRAINTS ALL DEFERRED")
+
+
+def refused_at_commit(sql, params=()):
+    """The message with which the database refuses ``sql`` when the transaction commits
+    (its deferred checks are run at once here: the test's transaction never commits)."""
+    return raw_sql_refused(f"{sql}; SET CONSTRAINTS ALL IMMEDIATE", params)
+
+
+@pytest.mark.postgres_only
+def test_raw_sql_cannot_move_a_version_between_states_without_an_audit_entry(editor):
+    version = builders.in_review(editor)
+    message = refused_at_commit(
+        "UPDATE content_version SET state = 'approved' WHERE id = %s", [version.pk]
+    )
+    assert "became approved with no audit entry" in message
+
+
+@pytest.mark.postgres_only
+def test_the_workflow_passes_the_audit_check_at_commit(editor, reviewer):
+    version = builders.approved(editor, reviewer)
+    check_deferred_constraints()
+    published = workflow.publish(version=version, user=reviewer)
+    check_deferred_constraints()
+    assert published.state == VersionState.PUBLISHED
+
+
+@pytest.mark.postgres_only
+def test_the_database_sets_audit_and_approval_times(editor, reviewer):
+    version = builders.approved(editor, reviewer)
+    with connection.cursor() as c:
+        c.execute(
+            "INSERT INTO content_auditentry (at, action, item_id, version_id, version_number, "
+            "content_hash, comment, from_state, to_state) VALUES "
+            "('2001-01-01T00:00:00Z', 'approve', %s, %s, 1, '', 'back-dated', 'in_review', "
+            "'approved') RETURNING at, now()",
+            [version.item_id, version.pk],
+        )
+        at, now = c.fetchone()
+        assert at == now, "a back-dated audit entry gets the time of its transaction"
+        c.execute("SELECT bool_and(created_at = now()) FROM content_approval")
+        assert c.fetchone()[0] is True
+
+
+@pytest.mark.postgres_only
+def test_raw_sql_cannot_rewrite_what_was_served(editor, reviewer):
+    version = builders.published(editor, reviewer, slug="served-once")
+    document = "SELECT id FROM content_publisheddocument WHERE version_id = %s"
+    for sql, message in [
+        (
+            "UPDATE content_publisheddocument SET body = replace(body, 'served-once', 'x') "
+            f"WHERE id = ({document})",
+            "served JSON of published document",
+        ),
+        (
+            f"UPDATE content_publisheddocument SET title = 'x' WHERE id = ({document})",
+            "only its marks can be set",
+        ),
+        (
+            f"UPDATE content_publisheddocument SET avoid_keys = '|999|' WHERE id = ({document})",
+            "only its marks can be set",
+        ),
+        (
+            "UPDATE content_publisheddocument SET body = jsonb_set(body::jsonb, "
+            """'{interactions}', '[{"component": "x", "severity": "avoid", "note": ""}]')::text """
+            f"WHERE id = ({document})",
+            "interactions must be the live ones",
+        ),
+    ]:
+        assert message in raw_sql_refused(sql, [version.pk])
+    workflow.withdraw(version=version, user=reviewer, reason="Safety.")
+    message = raw_sql_refused(
+        f"UPDATE content_publisheddocument SET live = true WHERE id = ({document})", [version.pk]
+    )
+    assert "only its marks can be set" in message
+    assert "is kept" in raw_sql_refused(
+        f"DELETE FROM content_publisheddocument WHERE id = ({document})", [version.pk]
+    )
+
+
+@pytest.mark.postgres_only
+def test_raw_sql_cannot_lower_the_generations_nor_rewrite_the_change_log(editor, reviewer):
+    builders.published(editor, reviewer, slug="logged")
+    for sql in [
+        "UPDATE content_deliverystate SET generation = generation - 1",
+        "UPDATE content_deliverystate SET keys_generation = 0",
+        "UPDATE content_deliverystate SET epoch = 'another'",
+    ]:
+        assert "only grow" in raw_sql_refused(sql)
+    assert "never deleted" in raw_sql_refused("DELETE FROM content_deliverystate")
+    assert "append-only: DELETE refused" in raw_sql_refused("DELETE FROM content_deliverychange")
+    assert "append-only: UPDATE refused" in raw_sql_refused(
+        "UPDATE content_deliverychange SET generation = 1"
+    )
 
 
 @pytest.mark.postgres_only
@@ -237,17 +329,36 @@ def test_the_application_role_cannot_disable_truncate_or_rewrite(editor, reviewe
     for sql, message in [
         ("ALTER TABLE content_auditentry DISABLE TRIGGER ALL", "must be owner"),
         ("DROP TRIGGER content_version_guard ON content_version", "must be owner"),
+        ("ALTER TABLE content_publisheddocument DISABLE TRIGGER ALL", "must be owner"),
         ("TRUNCATE content_auditentry", "permission denied"),
+        ("TRUNCATE content_deliverychange", "permission denied"),
         ("DELETE FROM content_auditentry", "permission denied"),
         ("UPDATE content_approval SET comment = ''", "permission denied"),
+        ("DELETE FROM content_deliverychange", "permission denied"),
+        ("UPDATE content_deliverychange SET generation = 0", "permission denied"),
+        ("DELETE FROM content_publisheddocument", "permission denied"),
+        ("DELETE FROM content_deliverystate", "permission denied"),
     ]:
         assert message in raw_sql_refused(sql, error=ProgrammingError)
     assert "its content cannot change" in raw_sql_refused(
         "UPDATE content_version SET title = 'x' WHERE id = %s", [approved.pk]
     )
-    # ... while the workflow works as that role.
+    assert "only grow" in raw_sql_refused(
+        "UPDATE content_deliverystate SET generation = generation - 1"
+    )
+    # ... while the whole workflow works as that role.
     submitted = workflow.submit_for_review(version=draft, user=editor)
     assert submitted.state == VersionState.IN_REVIEW
+    published = workflow.publish(version=approved, user=reviewer)
+    assert "cannot change" in raw_sql_refused(
+        "UPDATE content_publisheddocument SET title = 'x' WHERE version_id = %s", [published.pk]
+    )
+    assert "no audit entry" in refused_at_commit(
+        "UPDATE content_version SET state = 'withdrawn' WHERE id = %s", [published.pk]
+    )
+    withdrawn = workflow.withdraw(version=published, user=reviewer, reason="Safety signal.")
+    assert withdrawn.state == VersionState.WITHDRAWN
+    check_deferred_constraints()
     with connection.cursor() as c:
         c.execute("SELECT current_user")
         assert c.fetchone()[0] == "recovery_app_under_test"
