@@ -68,11 +68,14 @@ def bump_generation() -> int:
     return row[0]
 
 
-def ensure_delivery_state(*, apps, using: str = "default", **kwargs) -> None:
+def ensure_delivery_state(*, apps=None, using: str = "default", **kwargs) -> None:
     """Create the state row where it is missing (after ``migrate``, and after tests flush the
     database), with a new epoch: nothing served before it can be mistaken for its state.
 
-    A ``post_migrate`` receiver: it uses the model as the migrations left it (``apps``)."""
+    A ``post_migrate`` receiver: it uses the model as the migrations left it (``apps``;
+    ``flush`` sends none, and leaves the models as they are)."""
+    if apps is None:
+        from django.apps import apps
     try:
         state = apps.get_model("content", "DeliveryState")
     except LookupError:  # migrated back to before the table existed
