@@ -25,7 +25,7 @@ import select
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
-from threading import Lock
+from threading import Lock, Thread
 
 import psycopg
 from django.conf import settings
@@ -113,23 +113,27 @@ class Listener:
     committed before the request arrived, as long as the connection works. A connection can
     also die silently (a NAT or load balancer dropping it): ``Freshness`` notices when the
     table shows a change the listener never heard of, and closes it. While it is down the
-    worker reads the table on every request, and tries to reconnect at most once a second.
+    worker reads the table on every request. It connects in a thread of its own, so that no
+    request waits on a server that does not answer, and after a failure waits 2, 4, 8 ... up
+    to 30 seconds before it tries again.
     """
 
     APPLICATION_NAME = "recovery-listener"
+    MAX_PAUSE = 30.0
 
     def __init__(self) -> None:
         self._conn = None
         self.heard: Generations | None = None
+        self._lock = Lock()  # hands a new connection over from the connecting thread
+        self._session = 0  # grows on close: a connection made for an older session is dropped
+        self._connecting: Thread | None = None
         self._retry_at = 0.0
-
-    @property
-    def connected(self) -> bool:
-        return self._conn is not None
+        self._failures = 0
 
     def poll(self) -> Generations | None:
         """What the listener has heard so far, or None if it cannot listen right now."""
-        if self._conn is None and not self._connect():
+        if self._conn is None:
+            self._start_connecting()
             return None
         try:
             # A zero-timeout select() is a single syscall; only read when data is waiting.
@@ -143,42 +147,75 @@ class Listener:
             return None
         return self.heard
 
-    def _connect(self) -> bool:
-        if time.monotonic() < self._retry_at:
-            return False
-        self._retry_at = time.monotonic() + 1
-        try:
-            params = connection.get_connection_params()
-            params.pop("cursor_factory", None)
-            params.pop("context", None)
-            params.update(
-                application_name=self.APPLICATION_NAME,
-                connect_timeout=max(1, int(settings.DELIVERY_STALENESS_SECONDS)),
-                # A dead peer is noticed by the kernel too, not only by Freshness.
-                keepalives=1,
-                keepalives_idle=5,
-                keepalives_interval=2,
-                keepalives_count=3,
-                tcp_user_timeout=10_000,
-            )
-            self._conn = psycopg.connect(**params, autocommit=True)
-            self._conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
-            # Read after LISTEN, so that no change can fall between the two.
-            self.heard = _read_state(self._conn.cursor(), "postgresql")
-            if self.heard is None:
-                raise FreshnessUnknown("the delivery state is being restored")
-            return True
-        except Exception as error:
-            logger.warning("Cannot LISTEN for delivery changes (%s); reading the table.", error)
-            self.close()
-            return False
+    def wait(self, timeout: float = 5.0) -> bool:
+        """Wait for a connection under way (tests); return whether the listener listens."""
+        connecting = self._connecting
+        if connecting is not None:
+            connecting.join(timeout)
+        return self._conn is not None
 
-    def close(self) -> None:
-        conn, self._conn, self.heard = self._conn, None, None
+    def close(self, *, retry_now: bool = False) -> None:
+        with self._lock:
+            conn, self._conn, self.heard = self._conn, None, None
+            self._session += 1
+            if retry_now:
+                self._retry_at, self._failures = 0.0, 0
         if conn is not None:
             # Closing a broken connection may fail too; it is gone either way.
             with contextlib.suppress(Exception):
                 conn.close()
+
+    def _start_connecting(self) -> None:
+        running = self._connecting is not None and self._connecting.is_alive()
+        if running or time.monotonic() < self._retry_at:
+            return
+        params = connection.get_connection_params()
+        params.pop("cursor_factory", None)
+        params.pop("context", None)
+        params.update(
+            application_name=self.APPLICATION_NAME,
+            connect_timeout=max(2, int(settings.DELIVERY_STALENESS_SECONDS)),
+            # A dead peer is noticed by the kernel too, not only by Freshness.
+            keepalives=1,
+            keepalives_idle=5,
+            keepalives_interval=2,
+            keepalives_count=3,
+            tcp_user_timeout=10_000,
+        )
+        self._connecting = Thread(
+            target=self._connect, args=(params, self._session), name="delivery-listener"
+        )
+        self._connecting.daemon = True
+        self._connecting.start()
+
+    def _connect(self, params: dict, session: int) -> None:
+        conn = None
+        try:
+            conn = psycopg.connect(**params, autocommit=True)
+            conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            # Read after LISTEN, so that no change can fall between the two.
+            heard = _read_state(conn.cursor(), "postgresql")
+            if heard is None:
+                raise FreshnessUnknown("the delivery state is being restored")
+        except Exception as error:
+            self._failures += 1
+            pause = min(self.MAX_PAUSE, 2.0**self._failures)
+            self._retry_at = time.monotonic() + pause
+            logger.warning(
+                "Cannot LISTEN for delivery changes (%s); reading the table, trying again "
+                "in %.0f s.",
+                str(error).strip().splitlines()[0] if str(error).strip() else type(error),
+                pause,
+            )
+            if conn is not None:
+                with contextlib.suppress(Exception):
+                    conn.close()
+            return
+        with self._lock:
+            if session == self._session:
+                self._conn, self.heard, self._failures = conn, heard, 0
+                return
+        conn.close()  # closed (or restarted) while this connection was being made
 
 
 class Freshness:
@@ -217,8 +254,7 @@ class Freshness:
     def forget(self) -> None:
         """Drop what this worker knows (tests, and after a fork)."""
         with self._lock:
-            self.listener.close()
-            self.listener._retry_at = 0.0
+            self.listener.close(retry_now=True)
             self._known, self._confirmed_at, self._unheard = None, float("-inf"), None
 
     @staticmethod
@@ -255,8 +291,7 @@ class Freshness:
                 heard,
                 table,
             )
-            self.listener.close()
-            self.listener._retry_at = 0.0
+            self.listener.close(retry_now=True)
             self._unheard = None
         else:
             self._unheard = table

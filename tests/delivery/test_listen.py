@@ -35,8 +35,8 @@ def test_a_committed_withdrawal_reaches_a_listening_worker_at_once(client):
     version = builders.published(editor, reviewer, slug="kapalabhati")
     url = "/api/v1/components/kapalabhati/"
     assert client.get(url).status_code == 200
+    assert freshness.freshness.listener.wait(), "the worker listens"
     assert client.get(url).status_code == 200  # answered from the worker's cache
-    assert freshness.freshness.listener._conn is not None, "the worker listens"
     workflow.withdraw(version=version, user=reviewer, reason="Safety.")
     status, took = first_status_within(client, url)
     assert status == 404
@@ -48,6 +48,7 @@ def test_a_worker_that_lost_its_listener_reads_the_table_meanwhile(client):
     version = builders.published(editor, reviewer, slug="bhramari")
     url = "/api/v1/components/bhramari/"
     assert client.get(url).status_code == 200
+    assert freshness.freshness.listener.wait()
     freshness.freshness.listener._conn.close()  # as if the database connection dropped
     workflow.withdraw(version=version, user=reviewer, reason="Safety.")
     assert client.get(url).status_code == 404
@@ -73,6 +74,7 @@ def test_a_listener_that_silently_went_deaf_costs_at_most_the_bound(client):
     second = builders.published(editor, reviewer, slug="bhramari")
     url = "/api/v1/components/ujjayi/"
     assert client.get(url).status_code == 200
+    assert freshness.freshness.listener.wait()
     deaf = freshness.freshness.listener._conn
     deaf.execute("UNLISTEN *")  # open, answering, and hearing nothing
     workflow.withdraw(version=first, user=reviewer, reason="Safety signal.")
@@ -82,10 +84,12 @@ def test_a_listener_that_silently_went_deaf_costs_at_most_the_bound(client):
     time.sleep(0.7)
     client.get(url)  # notices, and closes it
     client.get(url)  # listens anew
+    assert freshness.freshness.listener.wait()
     assert freshness.freshness.listener._conn not in (None, deaf)
     # ... and hears the next change at once again.
     other = "/api/v1/components/bhramari/"
     assert client.get(other).status_code == 200
+    client.get(other)  # from the listener's view again, confirmed a moment ago
     workflow.withdraw(version=second, user=reviewer, reason="Safety signal.")
     assert poll_until(client, other, 404, seconds=3) < 0.1
 
@@ -98,6 +102,8 @@ def test_past_the_bound_without_the_database_the_worker_answers_503(client):
     builders.published(editor, reviewer, slug="nadi-shodhana")
     url = "/api/v1/components/nadi-shodhana/"
     assert client.get(url).status_code == 200
+    assert freshness.freshness.listener.wait()
+    assert client.get(url).status_code == 200  # confirmed just now, and listening
     port = connection.settings_dict["PORT"]
     connection.close()
     connection.settings_dict["PORT"] = "1"  # nothing listens there: the database is gone
