@@ -196,6 +196,8 @@ else:
         "keepalives_idle": 30,
         "keepalives_interval": 5,
         "keepalives_count": 3,
+        # Data unacknowledged for 10 s: the peer is gone (a network partition).
+        "tcp_user_timeout": 10_000,
     }.items():
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault(_name, _value)
 

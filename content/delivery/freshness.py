@@ -229,11 +229,12 @@ class Freshness:
         # Generations the table showed and the listener had not heard of yet.
         self._unheard: Generations | None = None
 
-    def current(self) -> Generations:
-        """The generations as committed before now, give or take the bound; raises
-        ``FreshnessUnknown`` if they cannot be confirmed within it."""
+    def current(self) -> tuple[Generations, bool]:
+        """The generations as committed before now, give or take the bound, and whether they
+        were read from the table just now; raises ``FreshnessUnknown`` if they cannot be
+        confirmed within the bound."""
         if not _listening():
-            return self._read()
+            return self._read(), True
         bound = settings.DELIVERY_STALENESS_SECONDS
         with self._lock:
             heard = self.listener.poll()
@@ -242,14 +243,18 @@ class Freshness:
                 known = self._known = known.advanced(heard.content, heard.keys)
             fresh = heard is not None and time.monotonic() - self._confirmed_at <= bound
         if fresh and known is not None:
-            return known
+            return known, False
+        return self.confirm(), True
+
+    def confirm(self) -> Generations:
+        """Read the generations from the table now, and take them as this worker's view."""
         confirmed_at = time.monotonic()
         table = self._read()
         with self._lock:
             self._check_listener(table)
             if self._known is None or confirmed_at > self._confirmed_at:
                 self._known, self._confirmed_at = table, confirmed_at
-            return self._known
+            return table
 
     def forget(self) -> None:
         """Drop what this worker knows (tests, and after a fork)."""
@@ -310,9 +315,27 @@ def generations(request: HttpRequest) -> Generations:
     (memoised on the request); raises ``FreshnessUnknown`` if they cannot be confirmed."""
     found = getattr(request, "_delivery_generations", None)
     if found is None:
-        found = freshness.current()
+        found, request._delivery_read_now = freshness.current()
         request._delivery_generations = found
     return found
+
+
+def confirm_unchanged(request: HttpRequest) -> None:
+    """Make sure what this request computed was read in the epoch its answer is kept under.
+
+    A worker that confirmed the generations a moment ago (within the bound) reads the content
+    without reading them again; if a backup was being restored meanwhile, it may have read
+    half-restored tables. Call after computing an answer, before keeping it: where the
+    generations were not read in this request, read them now, and raise ``FreshnessUnknown``
+    if the epoch changed or cannot be read (the answer is neither kept nor served).
+    """
+    used = generations(request)
+    if getattr(request, "_delivery_read_now", True):
+        return
+    now = freshness.confirm()
+    request._delivery_read_now = True
+    if now.epoch != used.epoch:
+        raise FreshnessUnknown("the content changed epoch while the answer was computed")
 
 
 class BoundedCache:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from rest_framework.exceptions import APIException
 
 from . import freshness, selectors
 from .freshness import generations
@@ -78,7 +79,9 @@ def answer(request: HttpRequest, compute: Callable[[], str]) -> HttpResponse:
     Answers are kept per worker under the current delivery epoch and generation and the full
     URL (host included: links in the body are absolute). Only 200s are kept; ``compute``
     raising a problem (400, 404) is answered afresh each time. The ETag is keyed with the
-    epoch: after a restore, no client can revalidate an answer of before it.
+    epoch: after a restore, no client can revalidate an answer of before it. An answer
+    computed without reading the generations in this request is kept only once they are
+    confirmed unchanged in epoch (``freshness.confirm_unchanged``).
     """
     found_generations = generations(request)
     key = (
@@ -90,7 +93,13 @@ def answer(request: HttpRequest, compute: Callable[[], str]) -> HttpResponse:
     )
     found = freshness.answers.get(key)
     if found is None:
-        encoded = with_disclaimer(compute()).encode("utf-8")
+        try:
+            body = compute()
+        except APIException:  # a 404 or 400 read from half-restored tables is no answer either
+            freshness.confirm_unchanged(request)
+            raise
+        freshness.confirm_unchanged(request)
+        encoded = with_disclaimer(body).encode("utf-8")
         digest = hashlib.blake2b(encoded, digest_size=16, key=found_generations.epoch.encode())
         found = (encoded, f'"{digest.hexdigest()}"')
         freshness.answers.put(key, found, size=len(encoded) + len(key[4]) + 200)

@@ -119,3 +119,29 @@ def test_past_the_bound_without_the_database_the_worker_answers_503(client):
         connection.close()
         connection.settings_dict["PORT"] = port
     assert client.get(url).status_code == 200
+
+
+@override_settings(DELIVERY_STALENESS_SECONDS=30)
+def test_an_answer_read_across_a_change_of_epoch_is_neither_kept_nor_served(client):
+    """A worker reads content without reading the generations while its last confirmation
+    is within the bound. If the database was restored meanwhile, what it read may be half
+    restored: before it keeps (or serves) an answer, it checks the epoch is still the one."""
+    from django.db import connection
+
+    editor, reviewer = EditorFactory(), ReviewerFactory()
+    builders.published(editor, reviewer, slug="sitali")
+    detail = "/api/v1/components/sitali/"
+    assert client.get(detail).status_code == 200
+    assert freshness.freshness.listener.wait()
+    before = client.get(detail)  # confirmed, listening: the next requests read no generation
+    with connection.cursor() as cursor:  # what a restore does to the epoch, without a word
+        cursor.execute("ALTER TABLE content_deliverystate DISABLE TRIGGER USER")
+        try:
+            cursor.execute("UPDATE content_deliverystate SET epoch = 'restored'")
+        finally:
+            cursor.execute("ALTER TABLE content_deliverystate ENABLE TRIGGER USER")
+    assert client.get(detail)["ETag"] == before["ETag"]  # kept, within the bound
+    unkept = client.get("/api/v1/components/")  # computed now: checked before it is kept
+    assert unkept.status_code == 503
+    assert client.get("/api/v1/components/").status_code == 200  # in the new epoch
+    assert client.get(detail)["ETag"] != before["ETag"]
