@@ -124,6 +124,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: one JSON line per request, timing everything below.
     "recovery.logs.RequestLogMiddleware",
+    # A request never waits on a silent database past its deadline (503 instead).
+    "recovery.deadlines.RequestDeadlineMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "content.delivery.problems.ProblemDetailsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -314,6 +316,8 @@ DELIVERY_FRESHNESS = os.environ.get("DELIVERY_FRESHNESS", "auto")
 DELIVERY_CACHE_CONTROL = os.environ.get(
     "DELIVERY_CACHE_CONTROL", "public, max-age=60, stale-while-revalidate=30, stale-if-error=300"
 )
+#: Seconds a request may wait on PostgreSQL before its connection is shut down (503).
+REQUEST_DEADLINE_SECONDS = float(os.environ.get("REQUEST_DEADLINE_SECONDS", "10"))
 #: The most a worker's view of what is published may lag behind the database, in seconds:
 #: past it, the worker re-reads the generation row, or answers 503 if it cannot.
 DELIVERY_STALENESS_SECONDS = float(os.environ.get("DELIVERY_STALENESS_SECONDS", "2"))
