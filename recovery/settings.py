@@ -193,7 +193,7 @@ else:
     # Give up on an unreachable server quickly (the request gets a 503), and let the kernel
     # notice a peer that went away silently.
     for _name, _value in {
-        "connect_timeout": 5,
+        "connect_timeout": 3,
         "keepalives": 1,
         "keepalives_idle": 30,
         "keepalives_interval": 5,
