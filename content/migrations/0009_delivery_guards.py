@@ -1,7 +1,7 @@
 """Defence in depth for what the API serves, in the database itself.
 
-- ``DeliveryState`` gets an ``epoch``; its generations never decrease and the row is never
-  deleted (PostgreSQL).
+- ``DeliveryState`` gets an ``epoch``; its generations never decrease, the row is never
+  deleted, and a row written anew (a data-only restore) gets a new epoch (PostgreSQL).
 - Any change to the API keys, however it is made (admin, queryset, shell, SQL), bumps
   ``keys_generation`` in the same transaction (a trigger on both databases), so workers
   drop the keys they validated. On PostgreSQL it also notifies the listening workers.
@@ -43,6 +43,19 @@ $$ LANGUAGE plpgsql;
 CREATE TRIGGER content_deliverystate_monotonic
     BEFORE UPDATE OR DELETE ON content_deliverystate
     FOR EACH ROW EXECUTE FUNCTION content_delivery_state_guard();
+
+-- A state row written anew (a data-only restore, or a row recreated by hand) starts a new
+-- epoch, whatever epoch it was written with: its generations may have been seen before.
+CREATE OR REPLACE FUNCTION content_delivery_state_new_epoch() RETURNS trigger AS $$
+BEGIN
+    NEW.epoch := replace(gen_random_uuid()::text, '-', '');
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER content_deliverystate_new_epoch
+    BEFORE INSERT ON content_deliverystate
+    FOR EACH ROW EXECUTE FUNCTION content_delivery_state_new_epoch();
 
 CREATE OR REPLACE FUNCTION content_delivery_keys_changed() RETURNS trigger AS $$
 BEGIN
@@ -161,6 +174,8 @@ DROP TRIGGER IF EXISTS content_publisheddocument_guard ON content_publisheddocum
 DROP FUNCTION IF EXISTS content_document_guard();
 DROP TRIGGER IF EXISTS content_deliverykey_changed ON content_deliverykey;
 DROP FUNCTION IF EXISTS content_delivery_keys_changed();
+DROP TRIGGER IF EXISTS content_deliverystate_new_epoch ON content_deliverystate;
+DROP FUNCTION IF EXISTS content_delivery_state_new_epoch();
 DROP TRIGGER IF EXISTS content_deliverystate_monotonic ON content_deliverystate;
 DROP FUNCTION IF EXISTS content_delivery_state_guard();
 """

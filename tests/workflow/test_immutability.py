@@ -309,6 +309,24 @@ def test_raw_sql_cannot_rewrite_the_audit_log_or_approvals(editor, reviewer):
     )
 
 
+@pytest.mark.postgres_only
+def test_a_state_row_written_anew_starts_a_new_epoch(db):
+    """As a data-only restore writes it: the epoch it brings was seen before."""
+    with connection.cursor() as c:
+        c.execute("SELECT epoch, generation FROM content_deliverystate")
+        epoch, generation = c.fetchone()
+        c.execute(
+            "ALTER TABLE content_deliverystate DISABLE TRIGGER content_deliverystate_monotonic"
+        )
+        c.execute("DELETE FROM content_deliverystate")
+        c.execute(
+            "INSERT INTO content_deliverystate (id, epoch, generation, keys_generation) "
+            "VALUES (1, %s, %s, 1) RETURNING epoch",
+            [epoch, generation],
+        )
+        assert c.fetchone()[0] != epoch
+
+
 # --- PostgreSQL: the application's role cannot get around the triggers ----------------
 
 APP_ROLE_SQL = Path(__file__).resolve().parents[2] / "docs" / "app-role.sql"
