@@ -3,6 +3,18 @@
 from jsonschema import Draft202012Validator
 
 OPENAPI_JSON = "application/vnd.oai.openapi+json"
+#: Every delivery operation of API.md, as the served document names its path.
+DELIVERY_PATHS = [
+    "/api/v1/components/",
+    "/api/v1/components/{slug}/",
+    "/api/v1/components/{slug}/versions/",
+    "/api/v1/components/{slug}/versions/{number}/",
+    "/api/v1/contraindications/",
+    "/api/v1/goals/",
+    "/api/v1/plans/",
+    "/api/v1/plans/{slug}/",
+    "/api/v1/sync/",
+]
 
 
 def served_openapi(client) -> dict:

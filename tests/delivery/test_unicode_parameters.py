@@ -18,22 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.factories import ContraindicationFactory, GoalFactory
-from tests.openapi import assert_conforms, served_openapi
+from tests.openapi import DELIVERY_PATHS, assert_conforms, served_openapi
 
 pytestmark = pytest.mark.django_db
 
 #: Every delivery operation, as the served document names its path.
-OPERATIONS = [
-    "/api/v1/components/",
-    "/api/v1/components/{slug}/",
-    "/api/v1/components/{slug}/versions/",
-    "/api/v1/components/{slug}/versions/{number}/",
-    "/api/v1/contraindications/",
-    "/api/v1/goals/",
-    "/api/v1/plans/",
-    "/api/v1/plans/{slug}/",
-    "/api/v1/sync/",
-]
+OPERATIONS = DELIVERY_PATHS
 EXAMPLES_PER_PARAMETER = 40
 #: A parameter no endpoint takes: ignored, whatever its value.
 UNKNOWN = "not-a-parameter"

@@ -12,7 +12,6 @@ import subprocess
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Self
 from urllib.parse import urlencode
 
 import psycopg
@@ -20,6 +19,7 @@ import psycopg
 from .processes import (
     POSTGRES_USER,
     HarnessError,
+    Server,
     child_pids,
     clean_environment,
     find_postgres_bindir,
@@ -31,7 +31,7 @@ from .processes import (
 )
 
 
-class PostgresCluster:
+class PostgresCluster(Server):
     """A PostgreSQL cluster of its own: ``initdb`` into a fresh temporary folder, trust
     authentication, listening on 127.0.0.1 at a free port, its unix socket and its log
     (``postgres.log``) in the folder, and tuned for tests (no fsync, small buffers).
@@ -72,13 +72,6 @@ class PostgresCluster:
         if os.geteuid() == 0:
             account = pwd.getpwnam(POSTGRES_USER)
             os.chown(self.folder, account.pw_uid, account.pw_gid)
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.cleanup()
 
     def __repr__(self) -> str:
         return f"<PostgresCluster 127.0.0.1:{self.port} {self.folder}>"

@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Self
 
 #: The repository root (this file is tests/faults/harness/processes.py).
 ROOT = Path(__file__).resolve().parents[3]
@@ -23,6 +24,24 @@ APP_VARIABLES = re.compile(
     r"^(DJANGO_|DELIVERY_|RECOVERY_|DATABASE_|REDIS_|LOG_|REQUEST_LOG|CONTENT_DISCLAIMER|"
     r"AXES_|PG)"
 )
+
+
+class Server:
+    """A server of the harness used as a context manager: started on entry, stopped and its
+    files removed (``cleanup()``) on exit."""
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def cleanup(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.cleanup()
 
 
 class HarnessError(RuntimeError):

@@ -7,14 +7,13 @@ import signal
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Self
 
 import redis
 
-from .processes import HarnessError, free_port, log_tail, wait_until
+from .processes import HarnessError, Server, free_port, log_tail, wait_until
 
 
-class RedisServer:
+class RedisServer(Server):
     """A redis-server of its own on a free port of 127.0.0.1, with no persistence
     (``--save "" --appendonly no``), its working folder and log in a temporary folder.
 
@@ -33,13 +32,6 @@ class RedisServer:
         self.port = free_port()
         self._process: subprocess.Popen[bytes] | None = None
         self._frozen = False
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.cleanup()
 
     def __repr__(self) -> str:
         return f"<RedisServer 127.0.0.1:{self.port}>"

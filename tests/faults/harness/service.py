@@ -15,12 +15,13 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 from urllib.parse import urlsplit
 
 from .processes import (
     ROOT,
     HarnessError,
+    Server,
     child_pids,
     clean_environment,
     free_port,
@@ -94,7 +95,7 @@ def fetch(
         conn.close()
 
 
-class Gunicorn:
+class Gunicorn(Server):
     """``gunicorn recovery.wsgi`` with ``workers`` sync workers on a free port of 127.0.0.1,
     in the repository root, with exactly the environment ``env`` (see ``production_env``);
     its output (stdout and stderr) goes to ``log_path``, readable with ``logs()``.
@@ -133,13 +134,6 @@ class Gunicorn:
         self.log_path = log_path
         self.access_log_path = log_path.with_name(log_path.stem + ".access.log")
         self._process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> Self:
-        self.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.cleanup()
 
     def __repr__(self) -> str:
         return f"<Gunicorn {self.base_url} workers={self.workers}>"
