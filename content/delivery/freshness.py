@@ -226,8 +226,8 @@ class Freshness:
         self.listener = Listener()
         self._known: Generations | None = None
         self._confirmed_at = float("-inf")
-        # Generations the table showed and the listener had not heard of yet.
-        self._unheard: Generations | None = None
+        # Generations the table showed that the listener had not heard of, and when.
+        self._unheard: tuple[Generations, float] | None = None
 
     def current(self) -> tuple[Generations, bool]:
         """The generations as committed before now, give or take the bound, and whether they
@@ -251,7 +251,7 @@ class Freshness:
         confirmed_at = time.monotonic()
         table = self._read()
         with self._lock:
-            self._check_listener(table)
+            self._check_listener(table, confirmed_at)
             if self._known is None or confirmed_at > self._confirmed_at:
                 self._known, self._confirmed_at = table, confirmed_at
             return table
@@ -272,34 +272,35 @@ class Freshness:
             raise FreshnessUnknown("the delivery state is missing (a restore under way?)")
         return found
 
-    def _check_listener(self, table: Generations) -> None:
-        """Close the listener if it missed a change the table showed a bound ago."""
+    def _check_listener(self, table: Generations, at: float) -> None:
+        """Close the listener if it has still not heard of a change the table showed at
+        least a bound ago (a notification in flight is not a missed one)."""
         heard = self.listener.heard
         if heard is None:
             return
-        behind = heard.epoch != table.epoch or (heard.content, heard.keys) < (
-            table.content,
-            table.keys,
-        )
-        if not behind:
+        if (
+            heard.epoch == table.epoch
+            and heard.content >= table.content
+            and (heard.keys >= table.keys)
+        ):
             self._unheard = None
             return
         missed = self._unheard
-        if heard.epoch != table.epoch or (
-            missed is not None
-            and missed.epoch == heard.epoch
-            and (heard.content < missed.content or heard.keys < missed.keys)
+        if heard.epoch == table.epoch and (
+            missed is None or (heard.content >= missed[0].content and heard.keys >= missed[0].keys)
         ):
-            logger.warning(
-                "The delivery LISTEN connection missed a change (heard %s, the table has %s); "
-                "opening it again.",
-                heard,
-                table,
-            )
-            self.listener.close(retry_now=True)
-            self._unheard = None
-        else:
-            self._unheard = table
+            self._unheard = (table, at)  # behind now: it has a bound to catch up
+            return
+        if heard.epoch == table.epoch and at - missed[1] < settings.DELIVERY_STALENESS_SECONDS:
+            return
+        logger.warning(
+            "The delivery LISTEN connection missed a change (heard %s, the table has %s); "
+            "opening it again.",
+            heard,
+            table,
+        )
+        self.listener.close(retry_now=True)
+        self._unheard = None
 
 
 def _listening() -> bool:
