@@ -1,4 +1,4 @@
 """Admin screens. Vocabularies and API keys are managed here by reviewers; the editors'
 and reviewers' content screens are built on ``content.workflow``."""
 
-from . import content, keys, vocabulary  # noqa: F401  (registers the model admins)
+from . import items, keys, review_queue, vocabulary  # noqa: F401  (registers the model admins)

@@ -1,12 +1,15 @@
-"""Controlled vocabularies: contraindications (the safety core) and goals."""
+"""Controlled vocabularies: contraindications (the safety core) and goals.
+
+The API serves their names and slugs, so any change to these tables, however it is made
+(admin, queryset update or delete, shell, SQL), bumps the delivery generation in the same
+transaction: a database trigger (migration 0010), not code in ``save()``.
+"""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models, transaction
-
-from .generations import bump_generation
+from django.db import models
 
 slug_validator = RegexValidator(
     r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
@@ -44,26 +47,7 @@ def validate_codes(value: object) -> None:
             raise ValidationError(f"codes[{i}].code: give the code as non-empty text.")
 
 
-class ServedVocabulary(models.Model):
-    """A vocabulary the API serves: saving or deleting an entry tells workers their cached
-    answers are out of date (names and slugs appear in rendered answers)."""
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            bump_generation()
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            result = super().delete(*args, **kwargs)
-            bump_generation()
-        return result
-
-
-class Contraindication(ServedVocabulary):
+class Contraindication(models.Model):
     """Something about a person that makes some content unsafe or worth a warning."""
 
     slug = models.SlugField(max_length=64, unique=True, validators=[slug_validator])
@@ -79,7 +63,7 @@ class Contraindication(ServedVocabulary):
         return self.name
 
 
-class ContraindicationAlias(ServedVocabulary):
+class ContraindicationAlias(models.Model):
     """A former slug of a contraindication, still understood so that renaming never fails open."""
 
     slug = models.SlugField(max_length=64, unique=True, validators=[slug_validator])
@@ -98,7 +82,7 @@ class ContraindicationAlias(ServedVocabulary):
             raise ValidationError({"slug": f"'{self.slug}' is already a contraindication's slug."})
 
 
-class Goal(ServedVocabulary):
+class Goal(models.Model):
     """What a component or plan is for: sleep, anxiety, stress, ..."""
 
     slug = models.SlugField(max_length=64, unique=True, validators=[slug_validator])

@@ -1,20 +1,24 @@
 """The domain layer: every change to content goes through these functions.
 
-Each action checks who may do it, checks the version's state under a row lock, makes the
-change and appends an audit entry, all in one transaction. The admin, the API, the
+Each action locks the rows it changes, runs its check (``checks``: who may take it, on
+which state, four eyes), makes the change and appends an audit entry (``state.transition``),
+all in one transaction. The admin, the API, the
 management commands and the shell all call these; nothing else writes content.
 """
 
-from .drafts import create_component, create_plan, edit_draft, revise, roll_back
-from .policy import authors_of, review_policy
-from .publication import publish, publish_due, schedule_publication, withdraw
-from .review import (
-    approve,
+from .approvals import (
+    ApprovalProgress,
+    approval_progress,
+    authors_of,
     awaiting_review_by,
-    request_changes,
-    submit_for_review,
     valid_approvals,
+    with_approval_progress,
 )
+from .checks import Action
+from .drafts import create_component, create_plan, edit_draft, revise, roll_back
+from .policy import review_policy
+from .publication import publish, publish_due, schedule_publication, withdraw
+from .review import approve, request_changes, submit_for_review
 from .snapshot import (
     CitationSpec,
     InteractionSpec,
@@ -27,12 +31,15 @@ from .snapshot import (
 )
 
 __all__ = [
+    "Action",
+    "ApprovalProgress",
     "CitationSpec",
     "InteractionSpec",
     "LinkSpec",
     "PlanContent",
     "PlanItemSpec",
     "VersionContent",
+    "approval_progress",
     "approve",
     "authors_of",
     "awaiting_review_by",
@@ -50,5 +57,6 @@ __all__ = [
     "schedule_publication",
     "submit_for_review",
     "valid_approvals",
+    "with_approval_progress",
     "withdraw",
 ]

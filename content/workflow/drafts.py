@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 
-from content.errors import ContentInvalid, InvalidTransition, StaleEdit
+from content.errors import ContentInvalid, StaleEdit
 from content.kinds import PLAN, Kind
 from content.models import (
     WORKING_STATES,
@@ -29,8 +29,9 @@ from content.models.vocabulary import slug_validator
 
 from . import policy
 from .audit import record
+from .checks import check_edit, check_revise, check_roll_back
 from .snapshot import Content, PlanContent, VersionContent, read_content
-from .state import atomic_action, lock_item, lock_version
+from .state import atomic_action, lock_item, lock_version, transition
 from .validation import validate_content
 
 
@@ -168,14 +169,8 @@ def edit_draft(
     ``expected_edit_count`` is the ``edit_count`` the editor's copy was loaded with: if the
     draft was saved by someone else since, the edit is refused rather than overwriting theirs.
     """
-    policy.require(user, policy.EDIT, "edit drafts")
     version = lock_version(version)
-    if version.state != VersionState.DRAFT:
-        raise InvalidTransition(
-            f"Version {version.number} of '{version.item.slug}' is "
-            f"{version.get_state_display().lower()} and frozen; only drafts can be edited. "
-            "Revise it to make a new draft."
-        )
+    check_edit(user=user, version=version)
     if version.edit_count != expected_edit_count:
         raise StaleEdit(
             f"Version {version.number} of '{version.item.slug}' was changed by someone else "
@@ -190,39 +185,30 @@ def edit_draft(
 
 
 def _close_working_version(item: ContentItem, user: AbstractBaseUser, new_number: int) -> None:
-    """Make way for a new draft: refuse if one is in progress, close one that review sent back
-    or that waits unpublished, recording that it was superseded by the revision."""
+    """Make way for a new draft: close a version that review sent back or that waits
+    unpublished, recording that it was superseded by the revision (``check_revise`` has
+    refused a draft or review under way)."""
     working = (
         Version.objects.select_for_update().filter(item=item, state__in=WORKING_STATES).first()
     )
-    if working is None:
-        return
-    if working.state in (VersionState.DRAFT, VersionState.IN_REVIEW):
-        raise InvalidTransition(
-            f"Version {working.number} of '{item.slug}' is already "
-            f"{working.get_state_display().lower()}; finish or review that one first."
+    if working is not None:
+        transition(
+            working,
+            to=VersionState.SUPERSEDED,
+            action=AuditAction.SUPERSEDE,
+            actor=user,
+            comment=f"Replaced by version {new_number} before publication.",
         )
-    from_state = working.state
-    working.state = VersionState.SUPERSEDED
-    working.save(update_fields=["state", "updated_at"])
-    record(
-        version=working,
-        action=AuditAction.SUPERSEDE,
-        actor=user,
-        from_state=from_state,
-        comment=f"Replaced by version {new_number} before publication.",
-    )
 
 
-def _new_draft_from(
-    *, source: Version, user: AbstractBaseUser, action: str, change_note: str
-) -> Version:
+def _new_draft_from(*, source: Version, user: AbstractBaseUser, action: str, change_note: str):
+    """A new draft of ``source``'s item with ``source``'s content, once ``action``'s check
+    passes under the item's lock."""
     item = lock_item(source)
-    source = Version.objects.select_related("item").get(pk=source.pk)
-    if source.state == VersionState.DRAFT:
-        raise InvalidTransition(
-            f"Version {source.number} of '{item.slug}' is still a draft; edit it instead."
-        )
+    source = Version.objects.get(pk=source.pk)
+    source.item = item
+    check = check_roll_back if action == AuditAction.ROLLBACK else check_revise
+    check(user=user, version=source)
     number = (Version.objects.filter(item=item).aggregate(n=Max("number"))["n"] or 0) + 1
     _close_working_version(item, user, number)
     content = read_content(source)
@@ -246,7 +232,6 @@ def _new_draft_from(
 @atomic_action
 def revise(*, version: Version, user: AbstractBaseUser, change_note: str = "") -> Version:
     """Start a new draft from ``version`` (any submitted version of the item)."""
-    policy.require(user, policy.CREATE, "revise content")
     return _new_draft_from(
         source=version, user=user, action=AuditAction.REVISE, change_note=change_note
     )
@@ -258,12 +243,6 @@ def roll_back(*, version: Version, user: AbstractBaseUser, change_note: str = ""
 
     It is reviewed again like any change before it goes live.
     """
-    policy.require(user, policy.ROLLBACK, "roll back content")
-    if version.published_at is None:
-        raise InvalidTransition(
-            f"Version {version.number} of '{version.item.slug}' was never published, "
-            "so there is nothing to roll back to; revise it instead."
-        )
     return _new_draft_from(
         source=version, user=user, action=AuditAction.ROLLBACK, change_note=change_note
     )

@@ -1,9 +1,7 @@
-"""Which workflow actions to offer a person on an item's page.
+"""Which workflow actions to offer a person on an item's page: those whose check passes.
 
-This only decides what to *show*: every action is checked again, under row locks, by the
-domain function that performs it (a stale page or a crafted request gets the domain's
-refusal). The conditions are the domain's own: permissions from ``policy``, four eyes from
-the audit log, states from the workflow.
+This only decides what to *show*: every action runs its check again, under row locks, when
+it is taken (a stale page or a crafted request gets the domain's refusal).
 """
 
 from __future__ import annotations
@@ -12,9 +10,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from content.errors import DomainError
 from content.models import WORKING_STATES, ContentItem, Version, VersionState
 
-from . import policy
+from .checks import CHECKS, Action
 
 
 @dataclass(frozen=True)
@@ -26,42 +25,37 @@ class ItemVersions:
     latest: Version | None
     restorable: list[Version]  # published at some time and not the one live now
 
+    def target(self, action: Action) -> Version | None:
+        """The version ``action`` applies to on this page."""
+        if action == Action.WITHDRAW:
+            return self.published
+        if action == Action.REVISE:
+            return self.latest
+        if action == Action.ROLL_BACK:
+            return self.restorable[0] if self.restorable else None
+        return self.working
+
 
 def item_versions(item: ContentItem) -> ItemVersions:
     versions = list(Version.objects.filter(item=item).order_by("-number"))
+    for version in versions:
+        version.item = item
     working = next((v for v in versions if v.state in WORKING_STATES), None)
     published = next((v for v in versions if v.state == VersionState.PUBLISHED), None)
     restorable = [v for v in versions if v.published_at is not None and v != published]
     return ItemVersions(working, published, versions[0] if versions else None, restorable)
 
 
-def offered_actions(user: AbstractBaseUser, versions: ItemVersions) -> set[str]:
-    """The actions ``user`` may take on the item now."""
-    may = user.has_perm
-    offered: set[str] = set()
-    working = versions.working
-    state = working.state if working else None
-    if state == VersionState.DRAFT:
-        if may(policy.EDIT):
-            offered.add("edit")
-        if may(policy.SUBMIT):
-            offered.add("submit")
-    revisable = state in (None, VersionState.CHANGES_REQUESTED, VersionState.APPROVED)
-    if revisable and versions.latest is not None and may(policy.CREATE):
-        offered.add("start_draft")
-    reviewable = state == VersionState.IN_REVIEW and may(policy.REVIEW)
-    if reviewable and user.pk not in policy.authors_of(working):
-        offered.add("request_changes")
-        if not working.approvals.filter(reviewer=user).exists():
-            offered.add("approve")
-    if state == VersionState.APPROVED and may(policy.PUBLISH):
-        offered.update({"publish", "schedule"})
-    if versions.published is not None and may(policy.WITHDRAW):
-        offered.add("withdraw")
-    if (
-        versions.restorable
-        and may(policy.ROLLBACK)
-        and state not in (VersionState.DRAFT, VersionState.IN_REVIEW)
-    ):
-        offered.add("roll_back")
+def offered_actions(user: AbstractBaseUser, versions: ItemVersions) -> list[Action]:
+    """The actions ``user`` may take on the item now, in the order of ``Action``."""
+    offered = []
+    for action, check in CHECKS.items():
+        version = versions.target(action)
+        if version is None:
+            continue
+        try:
+            check(user=user, version=version)
+        except DomainError:
+            continue
+        offered.append(action)
     return offered

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 
 from content.errors import PermissionRefused
-from content.models import AUTHORING_ACTIONS, AuditEntry, Version
 
 
 @dataclass(frozen=True)
@@ -42,25 +41,4 @@ def require(user: AbstractBaseUser, permission: str, doing: str) -> None:
         role = "a reviewer" if permission in {REVIEW, PUBLISH, WITHDRAW} else "an editor"
         raise PermissionRefused(
             f"{user} may not {doing}: that needs {role}'s permission ({permission})."
-        )
-
-
-def authors_of(version: Version) -> set[int]:
-    """Return the ids of everyone who wrote any of ``version``: who created, revised or edited it.
-
-    Read from the append-only audit log, so it cannot be rewritten after the fact.
-    """
-    return set(
-        AuditEntry.objects.filter(version=version, action__in=AUTHORING_ACTIONS)
-        .exclude(actor=None)
-        .values_list("actor_id", flat=True)
-    )
-
-
-def refuse_own_version(user: AbstractBaseUser, version: Version) -> None:
-    """Four eyes: nobody reviews a version they wrote, whatever their permissions."""
-    if user.pk in authors_of(version):
-        raise PermissionRefused(
-            f"You wrote version {version.number} of '{version.item.slug}', "
-            "so someone else must review it."
         )

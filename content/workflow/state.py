@@ -1,5 +1,5 @@
 """Shared steps of every transition: run in a transaction that survives a lost race, take
-the row locks in one order, check the state."""
+the row locks in one order, check the state, move to the next state with its audit entry."""
 
 from __future__ import annotations
 
@@ -10,10 +10,13 @@ import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
+from django.contrib.auth.models import AbstractBaseUser
 from django.db import OperationalError, connection, transaction
 
 from content.errors import ConcurrentChange, InvalidTransition
 from content.models import ContentItem, Version, VersionState
+
+from .audit import record
 
 logger = logging.getLogger(__name__)
 
@@ -90,3 +93,25 @@ def require_state(version: Version, state: str, doing: str) -> None:
             f"{version.get_state_display().lower()}, and only "
             f"{VersionState(state).label.lower()} versions can be."
         )
+
+
+def transition(
+    version: Version,
+    *,
+    to: str,
+    action: str,
+    actor: AbstractBaseUser | None,
+    comment: str = "",
+    **fields,
+) -> Version:
+    """Move the locked ``version`` to state ``to`` (setting ``fields`` with it), save what
+    changed and append the audit entry saying that ``actor`` did ``action``. An action that
+    leaves the state as it is (an approval short of the policy, a flag) only records."""
+    from_state = version.state
+    if to != from_state or fields:
+        version.state = to
+        for name, value in fields.items():
+            setattr(version, name, value)
+        version.save(update_fields=["state", *fields, "updated_at"])
+    record(version=version, action=action, actor=actor, from_state=from_state, comment=comment)
+    return version

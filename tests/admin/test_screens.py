@@ -8,6 +8,8 @@ import re
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from content import workflow
@@ -158,3 +160,29 @@ def test_repeated_failed_logins_lock_the_account_out(client, settings):
     )
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def _queue_queries(client) -> tuple[list[str], str]:
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("admin:content_reviewqueueentry_changelist"))
+    assert page.status_code == 200
+    return [q["sql"][:60] for q in queries.captured_queries], page.content.decode()
+
+
+def test_the_review_queue_costs_the_same_queries_for_any_number_of_rows(client, team):
+    editor, reviewer, other = team
+    half_way = builders.in_review(editor, slug="half-way", kind="supplement")  # needs two
+    workflow.approve(version=half_way, user=other, seen_hash=half_way.content_hash)
+    builders.in_review(editor, slug="untouched")
+    client.force_login(reviewer)
+
+    few, page = _queue_queries(client)
+    for n in range(8):
+        builders.in_review(editor, slug=f"more-{n}")
+    many, _ = _queue_queries(client)
+
+    # Session, user, its permissions (2), the change list's two counts and the page, whose
+    # rows carry their approvals: none per row (it was 2 per row: 11 for 2 rows, 27 for 10).
+    assert len(few) == len(many) == 7, few
+    rows = re.findall(r'<td class="field-approvals_so_far">([^<]*)</td>', page)
+    assert sorted(rows) == ["0 of 1", "1 of 2"]

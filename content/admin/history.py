@@ -1,0 +1,80 @@
+"""An item's history (every version with its approvals and audit entries) and the
+side-by-side comparison of two of its versions."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+
+from content import workflow
+from content.models import Approval, AuditEntry, Version
+
+from .actions import whole_number
+from .diffing import side_by_side
+
+
+class HistoryViews:
+    """The history and diff pages of ``ItemAdmin`` (which gives ``_item``, ``_context`` and
+    ``_url``)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        item = self._item(request, object_id)
+        versions = list(
+            Version.objects.filter(item=item).select_related("created_by").order_by("-number")
+        )
+        approvals = Approval.objects.filter(version__item=item).select_related(
+            "reviewer__reviewer_profile", "version"
+        )
+        audit = AuditEntry.objects.filter(item=item).select_related("actor").order_by("-id")
+        for version in versions:
+            version.approval_list = [a for a in approvals if a.version_id == version.pk]
+            version.audit_list = [e for e in audit if e.version_id == version.pk]
+        numbers = [v.number for v in versions]
+        context = self._context(
+            request,
+            item,
+            title=f"History of {item}",
+            versions=versions,
+            diff_url=self._url("diff", item.pk),
+            change_url=self._url("change", item.pk),
+            default_a=_published_before(versions),
+            default_b=numbers[0] if numbers else None,
+        )
+        return TemplateResponse(request, "admin/content/item_history.html", context)
+
+    def diff_view(self, request, object_id):
+        item = self._item(request, object_id)
+        number_a = whole_number(request.GET.get("a"))
+        a = get_object_or_404(Version, item=item, number=number_a) if number_a else None
+        b = get_object_or_404(Version, item=item, number=whole_number(request.GET.get("b")))
+        table = side_by_side(
+            workflow.read_content(a) if a else None,
+            workflow.read_content(b),
+            f"Version {a.number} ({a.get_state_display().lower()})" if a else "Nothing (new item)",
+            f"Version {b.number} ({b.get_state_display().lower()})",
+        )
+        context = self._context(
+            request,
+            item,
+            title=f"{item}: {f'version {a.number}' if a else 'nothing'} and version {b.number}",
+            a=a,
+            b=b,
+            table=table,
+            numbers=list(
+                Version.objects.filter(item=item)
+                .order_by("-number")
+                .values_list("number", flat=True)
+            ),
+            diff_url=self._url("diff", item.pk),
+            change_url=self._url("change", item.pk),
+            history_url=self._url("history", item.pk),
+        )
+        return TemplateResponse(request, "admin/content/item_diff.html", context)
+
+
+def _published_before(versions: list[Version]) -> int:
+    """What a reviewer compares the newest version with: the latest published other version,
+    or nothing (0) for a new item."""
+    newest = versions[0] if versions else None
+    earlier = [v for v in versions if v is not newest and v.published_at is not None]
+    return earlier[0].number if earlier else 0

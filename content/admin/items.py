@@ -1,0 +1,269 @@
+"""The editors' and reviewers' screens for components and plans: the change list, the page
+of an item (its working version, as a form while it is a draft, and the workflow buttons its
+checks allow), adding an item, and the workflow actions.
+
+Every change goes through ``content.workflow``: these views collect input, call the domain
+function and show its message, success or refusal. They hold no rule of their own.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+
+from content import workflow
+from content.errors import ContentInvalid, DomainError
+from content.kinds import PLAN, Kind
+from content.models import WORKING_STATES, Component, ContentItem, Plan, Version, VersionState
+from content.workflow import Action, offers, policy
+
+from .actions import BUTTONS, perform
+from .diffing import content_lines
+from .filters import KindFilter, ReviewOverdueFilter, WaitingForMyReviewFilter, WorkingStateFilter
+from .forms import ContentForms, initial_from
+from .history import HistoryViews
+
+
+class ItemAdmin(HistoryViews, admin.ModelAdmin):
+    """The shared screens of components and plans."""
+
+    list_display = [
+        "title",
+        "slug",
+        "kind",
+        "working",
+        "published_version",
+        "next_review",
+        "flagged",
+    ]
+    list_filter = [WorkingStateFilter, ReviewOverdueFilter, WaitingForMyReviewFilter]
+    search_fields = ["slug", "versions__title", "versions__summary"]
+    ordering = ["slug"]
+    is_plan = False
+
+    # Everyone in the content teams sees the screens; what they may do is the workflow's call.
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("content.view_contentitem")
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_view_permission(request, obj)
+
+    def has_add_permission(self, request):
+        return request.user.has_perm(policy.CREATE)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        versions = Version.objects.filter(item=OuterRef("pk"))
+        latest = versions.order_by("-number")
+        working = versions.filter(state__in=WORKING_STATES)
+        published = versions.filter(state=VersionState.PUBLISHED)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                latest_title=Subquery(latest.values("title")[:1]),
+                working_state=Subquery(working.values("state")[:1]),
+                published_number=Subquery(published.values("number")[:1]),
+                next_review_due=Subquery(published.values("next_review_due")[:1]),
+            )
+        )
+
+    @admin.display(description="title", ordering="latest_title")
+    def title(self, item):
+        return item.latest_title
+
+    @admin.display(description="working version", ordering="working_state")
+    def working(self, item):
+        return VersionState(item.working_state).label if item.working_state else "-"
+
+    @admin.display(description="published", ordering="published_number")
+    def published_version(self, item):
+        return f"v{item.published_number}" if item.published_number else "-"
+
+    @admin.display(description="next review due", ordering="next_review_due")
+    def next_review(self, item):
+        if item.next_review_due is None:
+            return "-"
+        if item.next_review_due < timezone.localdate():
+            return format_html(
+                '<strong class="overdue">{} (overdue)</strong>', item.next_review_due
+            )
+        return item.next_review_due
+
+    @admin.display(description="flagged", boolean=True)
+    def flagged(self, item):
+        return bool(item.flagged_for_review)
+
+    # --- URLs ---
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:object_id>/workflow/",
+                wrap(self.workflow_view),
+                name="{}_{}_workflow".format(*info),
+            ),
+            path("<int:object_id>/diff/", wrap(self.diff_view), name="{}_{}_diff".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def _url(self, name: str, item_id: int) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=[item_id])
+
+    def _item(self, request, object_id) -> ContentItem:
+        item = self.get_object(request, str(object_id))
+        if item is None or not self.has_view_permission(request, item):
+            raise Http404("No such item.")
+        return item
+
+    def _context(self, request, item: ContentItem | None, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "item": item,
+            "title": str(item) if item else f"Add {self.opts.verbose_name}",
+            "is_plan": self.is_plan,
+            **extra,
+        }
+
+    # --- The change page: the working version, its form or its content, and the actions ---
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        item = self._item(request, object_id)
+        versions = offers.item_versions(item)
+        offered = offers.offered_actions(request.user, versions)
+        shown = versions.working or versions.published or versions.latest
+        forms = problems = None
+        if Action.EDIT in offered:
+            if request.method == "POST":
+                forms = ContentForms(item.kind, data=request.POST)
+                saved, problems = self._save_draft(request, versions.working, forms)
+                if saved:
+                    return HttpResponseRedirect(request.path)
+            else:
+                content = workflow.read_content(versions.working)
+                forms = ContentForms(
+                    item.kind, initial=initial_from(content, versions.working.edit_count)
+                )
+        elif request.method == "POST":
+            messages.error(request, "This version cannot be edited now; nothing was saved.")
+            return HttpResponseRedirect(request.path)
+        context = self._context(
+            request,
+            item,
+            versions=versions,
+            shown=shown,
+            # The form shows a draft itself; other versions are shown as read-only lines.
+            shown_lines=content_lines(workflow.read_content(shown)) if shown and not forms else [],
+            forms=forms,
+            problems=problems,
+            actions=[(action.value, action.label) for action in offered if action in BUTTONS],
+            workflow_url=self._url("workflow", item.pk),
+            history_url=self._url("history", item.pk),
+            approvals=list(
+                workflow.valid_approvals(shown).select_related("reviewer__reviewer_profile")
+            )
+            if shown
+            else [],
+            progress=workflow.approval_progress(shown) if shown else None,
+            media=self.media + forms.media if forms else self.media,
+        )
+        return TemplateResponse(request, "admin/content/item_change.html", context)
+
+    def _save_draft(self, request, draft: Version, forms: ContentForms):
+        """Save the editor's form into the draft; on refusal keep what they typed."""
+        if not forms.is_valid():
+            messages.error(request, "Please correct the errors below; nothing was saved.")
+            return False, None
+        try:
+            workflow.edit_draft(
+                version=draft,
+                user=request.user,
+                content=forms.content(),
+                expected_edit_count=forms.version.cleaned_data["edit_count"] or 0,
+            )
+        except ContentInvalid as exc:
+            messages.error(request, f"Nothing was saved. {exc}")
+            return False, [m for found in exc.errors.values() for m in found]
+        except DomainError as exc:
+            messages.error(request, str(exc))
+            return False, None
+        messages.success(request, f"Draft version {draft.number} saved.")
+        return True, None
+
+    # --- Adding an item: its first draft ---
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        kind = PLAN if self.is_plan else request.GET.get("kind", "")
+        if kind not in (*Kind.values, PLAN):
+            context = self._context(request, None, kinds=Kind.choices)
+            return TemplateResponse(request, "admin/content/item_add_kind.html", context)
+        forms = ContentForms(kind, data=request.POST if request.method == "POST" else None)
+        slug = request.POST.get("slug", "").strip()
+        problems = None
+        if request.method == "POST" and forms.is_valid():
+            try:
+                if kind == PLAN:
+                    draft = workflow.create_plan(
+                        user=request.user, slug=slug, content=forms.content()
+                    )
+                else:
+                    draft = workflow.create_component(
+                        user=request.user, kind=kind, slug=slug, content=forms.content()
+                    )
+            except ContentInvalid as exc:
+                messages.error(request, f"Nothing was saved. {exc}")
+                problems = [m for found in exc.errors.values() for m in found]
+            except DomainError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, f"'{slug}' created as draft version 1.")
+                return HttpResponseRedirect(self._url("change", draft.item_id))
+        context = self._context(
+            request,
+            None,
+            kind=kind,
+            kind_label="Plan" if kind == PLAN else Kind(kind).label,
+            slug=slug,
+            forms=forms,
+            problems=problems,
+            media=self.media + forms.media,
+        )
+        return TemplateResponse(request, "admin/content/item_add.html", context)
+
+    # --- Workflow actions ---
+
+    def workflow_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        item = self._item(request, object_id)
+        back = HttpResponseRedirect(self._url("change", item.pk))
+        if request.method != "POST":
+            return back
+        try:
+            done = perform(request, item, offers.item_versions(item))
+        except DomainError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, done)
+        return back
+
+
+@admin.register(Component)
+class ComponentAdmin(ItemAdmin):
+    list_filter = [KindFilter, *ItemAdmin.list_filter]
+
+
+@admin.register(Plan)
+class PlanAdmin(ItemAdmin):
+    is_plan = True

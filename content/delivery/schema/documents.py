@@ -1,0 +1,242 @@
+"""The documents the delivery API serves, as OpenAPI component schemas (what API.md
+promises, each kind's ``details`` shape taken from ``content.kinds``), and the hook that adds
+them to the generated schema."""
+
+from __future__ import annotations
+
+from drf_spectacular.hooks import postprocess_schema_enums
+
+from content.kinds import DETAILS_SCHEMAS, SLOTS, Frequency, Kind
+from content.models import ContraindicationCategory
+
+from .shapes import (
+    DISCLAIMER,
+    NULLABLE_STRING,
+    POSITIVE_INTEGER,
+    STRING,
+    TIMESTAMP,
+    Schema,
+    answer,
+    array,
+    const,
+    described,
+    enum,
+    nullable,
+    obj,
+    page,
+    ref,
+    tagged_union,
+)
+
+SUITABILITY_REASON = obj(
+    {"contraindication": STRING, "severity": enum("avoid", "caution"), "note": STRING}
+)
+
+
+def _kind_name(kind: str) -> str:
+    return "Component" + "".join(part.capitalize() for part in kind.split("_"))
+
+
+def _component_variant(kind: str) -> Schema:
+    return obj(
+        {
+            "type": const("component"),
+            "slug": STRING,
+            "kind": const(kind),
+            "version": POSITIVE_INTEGER,
+            "title": STRING,
+            "summary": STRING,
+            "body_markdown": STRING,
+            "body_html": described(STRING, "Sanitised HTML rendered from the body."),
+            "details": DETAILS_SCHEMAS[kind],
+            "goals": array(STRING),
+            "contraindications": array(
+                obj(
+                    {
+                        "slug": STRING,
+                        "name": STRING,
+                        "severity": enum("avoid", "caution"),
+                        "note": STRING,
+                    }
+                )
+            ),
+            "interactions": array(
+                obj({"component": STRING, "severity": enum("avoid", "separate"), "note": STRING})
+            ),
+            "citations": array(
+                obj(
+                    {
+                        "title": STRING,
+                        "doi": NULLABLE_STRING,
+                        "pmid": NULLABLE_STRING,
+                        "url": NULLABLE_STRING,
+                    }
+                )
+            ),
+            "evidence_level": enum("A", "B", "C", "D"),
+            "review": ref("Review"),
+            "published_at": TIMESTAMP,
+        },
+        optional={
+            "suitability": ref("Suitability"),
+            "disclaimer": DISCLAIMER,  # when the component is the whole answer
+        },
+    )
+
+
+_PLAN_ITEM = obj(
+    {
+        "component": ref("Component"),
+        "slot": enum(*SLOTS),
+        "weeks": obj({"from": POSITIVE_INTEGER, "to": POSITIVE_INTEGER}),
+        "frequency": enum(*Frequency.values),
+        "order": {"type": "integer"},
+        "note": STRING,
+    },
+    optional={"suitability": ref("Suitability")},
+)
+
+_PLAN = obj(
+    {
+        "type": const("plan"),
+        "slug": STRING,
+        "version": POSITIVE_INTEGER,
+        "title": STRING,
+        "summary": STRING,
+        "body_markdown": STRING,
+        "body_html": STRING,
+        "goals": array(STRING),
+        "duration_weeks": POSITIVE_INTEGER,
+        "items": array(_PLAN_ITEM),
+        "review": ref("Review"),
+        "published_at": TIMESTAMP,
+    },
+    optional={
+        "disclaimer": DISCLAIMER,
+        "removed": array(
+            obj({"component": STRING, "title": STRING, "reasons": array(SUITABILITY_REASON)})
+        ),
+    },
+)
+
+
+def _sync_change(action: str, more: Schema | None = None) -> Schema:
+    """One entry of a sync page: what changed (``type`` and ``slug``) and the ``action``."""
+    return obj(
+        {"type": enum("component", "plan"), "slug": STRING, "action": const(action), **(more or {})}
+    )
+
+
+_SYNC_PAGE = answer(
+    {
+        "changes": described(
+            array(tagged_union("action", {"upsert": "SyncUpsert", "delete": "SyncDelete"})),
+            "Each item at most once, in its state now: an upsert with the full item, or a "
+            "delete when it is no longer served (withdrawn, or a plan none of whose components "
+            "is published).",
+        ),
+        "next_token": described(
+            STRING, "Send it as `token` next time; keep the last one you received."
+        ),
+        "has_more": described(
+            {"type": "boolean"}, "True: call again at once with `next_token` for the rest."
+        ),
+        "reset": described(
+            {"type": "boolean"},
+            "True: your token was issued before the database was restored from a backup and "
+            "cannot be continued. This page starts an initial sync: replace your offline copy "
+            "with it and the pages that follow.",
+        ),
+    }
+)
+
+
+COMPONENTS: dict[str, Schema] = {
+    "Problem": {
+        "type": "object",
+        "description": "RFC 9457 problem details.",
+        **obj(
+            {"type": STRING, "title": STRING, "status": {"type": "integer"}, "detail": STRING},
+            optional={
+                "errors": array(obj({"parameter": STRING, "detail": STRING})),
+                "unknown_contraindications": array(STRING),
+            },
+        ),
+    },
+    "Suitability": obj(
+        {"status": enum("ok", "caution", "avoid"), "reasons": array(SUITABILITY_REASON)}
+    ),
+    "Review": obj(
+        {
+            "reviewed_at": nullable("date-time"),
+            "reviewers": array(obj({"name": STRING, "credentials": STRING})),
+            "next_review_due": nullable("date"),
+        }
+    ),
+    **{_kind_name(kind): _component_variant(kind) for kind in Kind.values},
+    "Component": described(
+        tagged_union("kind", {kind: _kind_name(kind) for kind in Kind.values}),
+        "A published component. `details` has the shape of its `kind`. "
+        "`suitability` is present only when a `profile` was given.",
+    ),
+    "ComponentPage": page("Component"),
+    "Plan": described(
+        _PLAN,
+        "A published plan, its items resolved to the components' current published "
+        "versions. With a `profile`, each item carries `suitability` and the items to "
+        "avoid are listed under `removed` instead.",
+    ),
+    "PlanPage": page("Plan"),
+    "ComponentHistory": answer(
+        {
+            "slug": STRING,
+            "results": array(
+                obj(
+                    {
+                        "version": POSITIVE_INTEGER,
+                        "published_at": TIMESTAMP,
+                        "superseded_at": nullable("date-time"),
+                        "change_note": STRING,
+                    }
+                )
+            ),
+        }
+    ),
+    "ContraindicationList": answer(
+        {
+            "results": array(
+                obj(
+                    {
+                        "slug": STRING,
+                        "name": STRING,
+                        "category": enum(*ContraindicationCategory.values),
+                        "description": STRING,
+                        "codes": array(obj({"system": STRING, "code": STRING})),
+                        "aliases": array(STRING),
+                    }
+                )
+            )
+        }
+    ),
+    "GoalList": answer(
+        {"results": array(obj({"slug": STRING, "name": STRING, "description": STRING}))}
+    ),
+    "SyncUpsert": _sync_change(
+        "upsert",
+        {
+            "data": described(
+                {"oneOf": [ref("Component"), ref("Plan")]},
+                "The full item, exactly as its detail endpoint serves it without a profile.",
+            )
+        },
+    ),
+    "SyncDelete": _sync_change("delete"),
+    "SyncPage": _SYNC_PAGE,
+}
+
+
+def add_components(result, generator, request, public):
+    """Postprocessing hook: add the hand-written components, then let spectacular tidy enums."""
+    result = postprocess_schema_enums(result, generator, request=request, public=public)
+    result.setdefault("components", {}).setdefault("schemas", {}).update(COMPONENTS)
+    return result

@@ -1,0 +1,151 @@
+"""The delivery API's operations: for each endpoint, the keyword arguments of
+``extend_schema`` (its id, summary, parameters and responses), as ``views.py`` uses them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+
+from .parameters import (
+    CACHE_HEADERS,
+    COMPONENT_SLUG,
+    KIND,
+    LIST_PARAMETERS,
+    PAGE_SIZE,
+    PLAN_SLUG,
+    PROFILE,
+    SYNC_TOKEN_QUERY,
+    VERSION_NUMBER,
+)
+from .shapes import ref
+
+PROBLEM = "application/problem+json"
+
+
+def _problem(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=ref("Problem"), description=description)
+
+
+def _responses(ok: str, *, bad_request: bool, not_found: bool) -> dict[Any, OpenApiResponse]:
+    """200 with the schema named ``ok``, the answers every operation may give, and 400 and 404
+    where the operation can give them."""
+    responses: dict[Any, OpenApiResponse] = {
+        200: OpenApiResponse(response=ref(ok), description="OK"),
+        304: OpenApiResponse(description="Not modified: the ETag you sent is current."),
+        (401, PROBLEM): _problem("Missing, wrong or revoked API key."),
+        (429, PROBLEM): _problem("Rate limit reached; see Retry-After."),
+        (503, PROBLEM): _problem(
+            "A dependency (the database) is unavailable, or the server cannot confirm what "
+            "is published now; try again after Retry-After."
+        ),
+    }
+    if bad_request:
+        responses[(400, PROBLEM)] = _problem(
+            "A parameter cannot be honoured exactly; `errors` names each."
+        )
+    if not_found:
+        responses[(404, PROBLEM)] = _problem("Nothing published here.")
+    return responses
+
+
+def _operation(
+    operation_id: str,
+    summary: str,
+    parameters: list[OpenApiParameter],
+    ok: str,
+    *,
+    bad_request: bool,
+    not_found: bool,
+    description: str | None = None,
+) -> dict[str, Any]:
+    """The ``extend_schema`` arguments of one operation; the cache headers go with them all."""
+    return {
+        "operation_id": operation_id,
+        "summary": summary,
+        **({"description": description} if description else {}),
+        "parameters": [*parameters, *CACHE_HEADERS],
+        "responses": _responses(ok, bad_request=bad_request, not_found=not_found),
+    }
+
+
+component_list = _operation(
+    "list_components",
+    "Published components",
+    [KIND, *LIST_PARAMETERS],
+    "ComponentPage",
+    bad_request=True,
+    not_found=False,
+)
+component_detail = _operation(
+    "get_component",
+    "A component's published version",
+    [COMPONENT_SLUG, PROFILE],
+    "Component",
+    bad_request=True,
+    not_found=True,
+)
+component_history = _operation(
+    "list_component_versions",
+    "A component's publication history, newest first",
+    [COMPONENT_SLUG],
+    "ComponentHistory",
+    bad_request=False,
+    not_found=True,
+)
+component_version = _operation(
+    "get_component_version",
+    "One version of a component as it was published",
+    [COMPONENT_SLUG, VERSION_NUMBER, PROFILE],
+    "Component",
+    bad_request=True,
+    not_found=True,
+)
+contraindication_list = _operation(
+    "list_contraindications",
+    "The contraindication vocabulary",
+    [],
+    "ContraindicationList",
+    bad_request=False,
+    not_found=False,
+)
+goal_list = _operation(
+    "list_goals",
+    "The goals vocabulary",
+    [],
+    "GoalList",
+    bad_request=False,
+    not_found=False,
+)
+plan_list = _operation(
+    "list_plans",
+    "Published plans",
+    LIST_PARAMETERS,
+    "PlanPage",
+    bad_request=True,
+    not_found=False,
+)
+plan_detail = _operation(
+    "get_plan",
+    "A plan's published version, its items resolved",
+    [PLAN_SLUG, PROFILE],
+    "Plan",
+    bad_request=True,
+    not_found=True,
+)
+sync = _operation(
+    "sync",
+    "Delta sync for offline copies",
+    [SYNC_TOKEN_QUERY, PAGE_SIZE],
+    "SyncPage",
+    bad_request=True,
+    not_found=False,
+    description=(
+        "Without `token`: an initial sync of every published component and plan. Call again "
+        "with `token=<next_token>` while `has_more` is true, and keep the last `next_token`: "
+        "later calls with it return only what changed since, each item at most once, in its "
+        "latest state. Tokens are signed; one not issued by this server is a 400. A token "
+        "issued before the database was restored from a backup gets an initial sync with "
+        "`reset` true: replace your copy with what follows."
+    ),
+)

@@ -1,0 +1,202 @@
+"""Loading a read pack into the database through the workflow, and the ``Report`` of a load.
+
+Vocabulary entries are saved as rows (after the model's own checks); every component and
+plan goes through the workflow functions only (create, edit, submit, approve, publish,
+revise, withdraw): this module never writes content itself. Each version is approved by the
+team's reviewers, one after another, until ``approval_progress`` says its review is complete.
+
+Loading is idempotent and never overrides people: a vocabulary entry, component or plan
+whose slug is already in the database (or, for contraindications, is an alias of one) is
+left exactly as it is. The whole pack loads in one transaction: all of it or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+
+from content.errors import ContentInvalid, DomainError
+from content.kinds import PLAN
+from content.models import ContentItem, Contraindication, ContraindicationAlias, Goal, Version
+from content.workflow import (
+    PlanContent,
+    VersionContent,
+    approve,
+    create_component,
+    create_plan,
+    edit_draft,
+    publish,
+    revise,
+    submit_for_review,
+    withdraw,
+)
+from content.workflow.approvals import approval_progress
+
+from .accounts import Team
+from .pack import Pack, PackError, PackItem
+
+REVIEW_COMMENT = "Demo pack: checked against the sources cited."
+
+
+@dataclass
+class Report:
+    """What a load did: slugs created and slugs left alone, per section."""
+
+    created: dict[str, list[str]] = field(default_factory=dict)
+    kept: dict[str, list[str]] = field(default_factory=dict)
+
+    def note(self, section: str, slug: str, *, created: bool) -> None:
+        target = self.created if created else self.kept
+        target.setdefault(section, []).append(slug)
+
+    @property
+    def changed(self) -> bool:
+        return any(self.created.values())
+
+
+# --- Vocabulary -------------------------------------------------------------------------
+
+
+def _slugs(model: type[models.Model]) -> set[str]:
+    return set(model.objects.values_list("slug", flat=True))
+
+
+def _save_vocabulary(model: type[models.Model], entry: dict[str, Any]) -> None:
+    row = model(**entry)
+    try:
+        row.full_clean()
+    except ValidationError as exc:
+        raise PackError(f"vocabulary.yaml, {entry['slug']}: {exc.messages[0]}") from None
+    row.save()
+
+
+def _load_vocabulary(pack: Pack, report: Report) -> None:
+    # A contraindication renamed since keeps its former slug as an alias: taken too.
+    contraindications = _slugs(Contraindication) | _slugs(ContraindicationAlias)
+    sections = (
+        ("contraindications", Contraindication, pack.contraindications, contraindications),
+        ("goals", Goal, pack.goals, _slugs(Goal)),
+    )
+    for section, model, entries, taken in sections:
+        for entry in entries:
+            new = entry["slug"] not in taken
+            if new:
+                _save_vocabulary(model, entry)
+            report.note(section, entry["slug"], created=new)
+
+
+# --- Components and plans ---------------------------------------------------------------
+
+
+def _renamed_slugs() -> dict[str, str]:
+    """Former contraindication slugs and what they are called now."""
+    return dict(ContraindicationAlias.objects.values_list("slug", "contraindication__slug"))
+
+
+def _content(item: PackItem, data: dict[str, Any], renamed: dict[str, str]):
+    if item.kind == PLAN:
+        return PlanContent.build(**data)
+    links = [
+        {
+            **link,
+            "contraindication": renamed.get(link["contraindication"], link["contraindication"]),
+        }
+        for link in data.get("contraindications", ())
+    ]
+    return VersionContent.build(**{**data, "contraindications": links})
+
+
+def _edit(version: Version, team: Team, content) -> Version:
+    return edit_draft(
+        version=version, user=team.editor, content=content, expected_edit_count=version.edit_count
+    )
+
+
+def _review_and_publish(version: Version, item: PackItem, team: Team) -> Version:
+    """Submit ``version``, approve it with one reviewer after another until its review is
+    complete, and publish it (the workflow refuses if the approvals do not count)."""
+    needed = approval_progress(version).required
+    if needed > len(team.reviewers):
+        raise PackError(
+            f"{item.source}: a {item.kind} needs {needed} approvals and the pack has "
+            f"{len(team.reviewers)} reviewers."
+        )
+    version = submit_for_review(version=version, user=team.editor)
+    for reviewer in team.reviewers:
+        if approval_progress(version).complete:
+            break
+        version = approve(
+            version=version, user=reviewer, seen_hash=version.content_hash, comment=REVIEW_COMMENT
+        )
+    return publish(version=version, user=team.reviewers[0])
+
+
+@contextmanager
+def _refusal_names(item: PackItem, number: int) -> Iterator[None]:
+    """Report a refusal of the domain layer with the file and version it came from."""
+    try:
+        yield
+    except DomainError as exc:
+        problems = str(exc)
+        if isinstance(exc, ContentInvalid) and exc.errors:
+            problems = "; ".join(m for messages in exc.errors.values() for m in messages)
+        raise PackError(f"{item.source}, version {number}: {problems}") from None
+
+
+def _load_items(items: list[PackItem], team: Team, report: Report, section: str) -> None:
+    slugs = [item.slug for item in items]
+    existing = set(ContentItem.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    new = [item for item in items if item.slug not in existing]
+    for item in items:
+        report.note(section, item.slug, created=item.slug not in existing)
+    renamed = _renamed_slugs()
+
+    # Components name each other in interactions, and a draft can only name a component that
+    # exists: every new item gets its first draft before any draft names one created later.
+    drafts: dict[str, Version] = {}
+    deferred: dict[str, VersionContent] = {}
+    for item in new:
+        content = _content(item, item.versions[0], renamed)
+        with _refusal_names(item, 1):
+            if item.kind == PLAN:
+                drafts[item.slug] = create_plan(user=team.editor, slug=item.slug, content=content)
+                continue
+            known = existing | set(drafts)
+            opening = content
+            if any(i.component not in known for i in content.interactions):
+                named = tuple(i for i in content.interactions if i.component in known)
+                opening = replace(content, interactions=named)
+                deferred[item.slug] = content
+            drafts[item.slug] = create_component(
+                user=team.editor, kind=item.kind, slug=item.slug, content=opening
+            )
+
+    for item in new:
+        version = drafts[item.slug]
+        with _refusal_names(item, 1):
+            if item.slug in deferred:
+                version = _edit(version, team, deferred[item.slug])
+            version = _review_and_publish(version, item, team)
+        for number, data in enumerate(item.versions[1:], start=2):
+            content = _content(item, data, renamed)
+            with _refusal_names(item, number):
+                version = revise(version=version, user=team.editor, change_note=content.change_note)
+                version = _review_and_publish(_edit(version, team, content), item, team)
+        if item.withdraw_reason:
+            with _refusal_names(item, len(item.versions)):
+                withdraw(version=version, user=team.reviewers[0], reason=item.withdraw_reason)
+
+
+@transaction.atomic
+def load_pack(pack: Pack, team: Team) -> Report:
+    """Load what of ``pack`` is not in the database yet, through the workflow."""
+    report = Report()
+    _load_vocabulary(pack, report)
+    _load_items(pack.components, team, report, "components")
+    _load_items(pack.plans, team, report, "plans")
+    return report

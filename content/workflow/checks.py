@@ -1,0 +1,155 @@
+"""What each workflow action requires, written once.
+
+For each action, ``check_<verb>(*, user, version)`` raises the domain's refusal if ``user``
+may not take it on ``version`` now, and writes nothing. The action itself calls its check
+under its row locks, so what it checks is what is committed; the admin asks the same checks
+which buttons to show (``offers``), so a button is shown exactly when its check passes.
+Input an action takes besides the version (a comment, a reason, a time, the content it
+saves) is checked by the action after its check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
+
+from content.errors import InvalidTransition, PermissionRefused
+from content.models import Version, VersionState
+
+from . import policy
+from .approvals import approval_progress, has_approved, refuse_own_version
+from .composition import check_composition
+from .snapshot import content_hash
+from .state import require_state
+
+
+class Action(models.TextChoices):
+    """The workflow actions people take on an item; each label is its button's text."""
+
+    EDIT = "edit", "Save draft"
+    REVISE = "start_draft", "Edit: start a new draft"
+    SUBMIT = "submit", "Submit for review"
+    APPROVE = "approve", "Approve"
+    REQUEST_CHANGES = "request_changes", "Request changes"
+    PUBLISH = "publish", "Publish now"
+    SCHEDULE = "schedule", "Schedule publication"
+    WITHDRAW = "withdraw", "Withdraw"
+    ROLL_BACK = "roll_back", "Roll back"
+
+
+def check_edit(*, user: AbstractBaseUser, version: Version) -> None:
+    """Editors edit drafts; a submitted version is frozen."""
+    policy.require(user, policy.EDIT, "edit drafts")
+    if version.state != VersionState.DRAFT:
+        raise InvalidTransition(
+            f"Version {version.number} of '{version.item.slug}' is "
+            f"{version.get_state_display().lower()} and frozen; only drafts can be edited. "
+            "Revise it to make a new draft."
+        )
+
+
+def _refuse_work_in_progress(version: Version) -> None:
+    """A new draft of ``version``'s item waits until no draft or review is under way."""
+    if version.state == VersionState.DRAFT:
+        raise InvalidTransition(
+            f"Version {version.number} of '{version.item.slug}' is still a draft; edit it instead."
+        )
+    working = Version.objects.filter(
+        item_id=version.item_id, state__in=(VersionState.DRAFT, VersionState.IN_REVIEW)
+    ).first()
+    if working is not None:
+        raise InvalidTransition(
+            f"Version {working.number} of '{version.item.slug}' is already "
+            f"{working.get_state_display().lower()}; finish or review that one first."
+        )
+
+
+def check_revise(*, user: AbstractBaseUser, version: Version) -> None:
+    """Editors start a new draft from any version that is not a draft, once nothing else of
+    the item is being written or reviewed."""
+    policy.require(user, policy.CREATE, "revise content")
+    _refuse_work_in_progress(version)
+
+
+def check_roll_back(*, user: AbstractBaseUser, version: Version) -> None:
+    """A roll-back is a new draft restoring a version that was published once."""
+    policy.require(user, policy.ROLLBACK, "roll back content")
+    if version.published_at is None:
+        raise InvalidTransition(
+            f"Version {version.number} of '{version.item.slug}' was never published, "
+            "so there is nothing to roll back to; revise it instead."
+        )
+    _refuse_work_in_progress(version)
+
+
+def check_submit(*, user: AbstractBaseUser, version: Version) -> None:
+    policy.require(user, policy.SUBMIT, "submit drafts for review")
+    require_state(version, VersionState.DRAFT, "submit")
+
+
+def check_approve(*, user: AbstractBaseUser, version: Version) -> None:
+    """Reviewers approve a version in review that they did not write, once each."""
+    policy.require(user, policy.REVIEW, "approve versions")
+    require_state(version, VersionState.IN_REVIEW, "approve")
+    refuse_own_version(user, version)
+    if has_approved(user, version):
+        raise PermissionRefused(
+            f"You have already approved version {version.number} of '{version.item.slug}'; "
+            "another reviewer must give the next approval."
+        )
+
+
+def check_request_changes(*, user: AbstractBaseUser, version: Version) -> None:
+    policy.require(user, policy.REVIEW, "request changes")
+    require_state(version, VersionState.IN_REVIEW, "request changes to")
+    refuse_own_version(user, version)
+
+
+def check_publishable(version: Version) -> None:
+    """What goes live is exactly what enough reviewers approved, and (a plan) still combines
+    its components' published versions safely."""
+    require_state(version, VersionState.APPROVED, "publish")
+    if content_hash(version) != version.content_hash:
+        raise InvalidTransition(
+            f"Version {version.number} of '{version.item.slug}' no longer matches the content "
+            "that was approved (its hash differs), so it cannot be published. Revise it and "
+            "have the revision reviewed."
+        )
+    progress = approval_progress(version)
+    if not progress.complete:
+        raise InvalidTransition(
+            f"Version {version.number} of '{version.item.slug}' has {progress.approvals} valid "
+            f"approval(s) of the content it holds; {progress.required} are needed to publish it."
+        )
+    check_composition(version)
+
+
+def check_publish(*, user: AbstractBaseUser, version: Version) -> None:
+    policy.require(user, policy.PUBLISH, "publish")
+    check_publishable(version)
+
+
+def check_schedule(*, user: AbstractBaseUser, version: Version) -> None:
+    policy.require(user, policy.PUBLISH, "schedule publication")
+    check_publishable(version)
+
+
+def check_withdraw(*, user: AbstractBaseUser, version: Version) -> None:
+    policy.require(user, policy.WITHDRAW, "withdraw content")
+    require_state(version, VersionState.PUBLISHED, "withdraw")
+
+
+#: Each action's check, in the order the buttons are shown.
+CHECKS: dict[Action, Callable[..., None]] = {
+    Action.EDIT: check_edit,
+    Action.REVISE: check_revise,
+    Action.SUBMIT: check_submit,
+    Action.APPROVE: check_approve,
+    Action.REQUEST_CHANGES: check_request_changes,
+    Action.PUBLISH: check_publish,
+    Action.SCHEDULE: check_schedule,
+    Action.WITHDRAW: check_withdraw,
+    Action.ROLL_BACK: check_roll_back,
+}
