@@ -50,7 +50,8 @@ def _go_live(version: Version, *, actor: AbstractBaseUser | None, published_by, 
         published_by=published_by,
         next_review_due=(now + timedelta(days=cycle)).date(),
     )
-    ContentItem.objects.filter(pk=version.item_id).update(flagged_for_review="")
+    if version.item.flagged_for_review:  # read under the item's lock
+        ContentItem.objects.filter(pk=version.item_id).update(flagged_for_review="")
     project_publication(version, superseded=previous)
     return version
 
