@@ -19,7 +19,7 @@ from django.db import connection  # noqa: E402
 
 from content import workflow  # noqa: E402
 from content.delivery.freshness import read_table  # noqa: E402
-from content.delivery.params import SyncPosition, encode_token  # noqa: E402
+from content.delivery.tokens import SyncPosition, encode_token  # noqa: E402
 from content.kinds import EXAMPLE_DETAILS, Kind  # noqa: E402
 from content.models import (  # noqa: E402
     Contraindication,

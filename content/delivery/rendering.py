@@ -1,10 +1,12 @@
-"""Rendering a published version into the JSON document the API serves, once, at publication."""
+"""Rendering a published version into what the read model stores of it (the JSON document the
+API serves, the personalisation links, a plan's items, the keys the API filters on), once, at
+publication. Reads the version and its parts; writes nothing (``projection`` stores it)."""
 
 from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import nh3
 from markdown_it import MarkdownIt
@@ -16,11 +18,10 @@ from content.models import (
     ContraindicationLink,
     Interaction,
     PlanItem,
-    PublishedDocument,
-    PublishedPlanItem,
     Version,
     VersionGoal,
 )
+from content.models.delivery import id_keys
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
@@ -75,8 +76,36 @@ def _review_block(version: Version) -> dict[str, Any]:
     }
 
 
-def render_component(version: Version) -> tuple[dict[str, Any], list[list[Any]]]:
-    """Return the component document for the published ``version`` and its personalisation links."""
+class Rendering(NamedTuple):
+    """What the read model stores of a published version: the document as served, its
+    personalisation links, a plan's items ([component item id, '"slot":...}'], ...), and the
+    goal and avoid keys (``id_keys``). Named as the ``PublishedDocument`` columns they fill."""
+
+    body: str
+    links: list[list[Any]]
+    plan_items: list[list[Any]]
+    goal_keys: str
+    avoid_keys: str
+
+
+def _goals(version: Version) -> tuple[list[str], list[int]]:
+    """``version``'s goals: their slugs in order, as documents list them, and their ids."""
+    rows = sorted(VersionGoal.objects.filter(version=version).values_list("goal__slug", "goal_id"))
+    return [slug for slug, _ in rows], [goal_id for _, goal_id in rows]
+
+
+def _text(version: Version) -> dict[str, Any]:
+    """What the documents of components and plans both say, in this order."""
+    return {
+        "title": version.title,
+        "summary": version.summary,
+        "body_markdown": version.body,
+        "body_html": markdown_to_html(version.body),
+    }
+
+
+def _component(version: Version, goals: list[str]) -> tuple[dict[str, Any], list[list[Any]]]:
+    """The component document for the published ``version`` and its personalisation links."""
     links = list(
         ContraindicationLink.objects.filter(version=version)
         .select_related("contraindication")
@@ -87,14 +116,9 @@ def render_component(version: Version) -> tuple[dict[str, Any], list[list[Any]]]
         "slug": version.item.slug,
         "kind": version.item.kind,
         "version": version.number,
-        "title": version.title,
-        "summary": version.summary,
-        "body_markdown": version.body,
-        "body_html": markdown_to_html(version.body),
+        **_text(version),
         "details": version.details,
-        "goals": sorted(
-            VersionGoal.objects.filter(version=version).values_list("goal__slug", flat=True)
-        ),
+        "goals": goals,
         "contraindications": [
             {
                 "slug": link.contraindication.slug,
@@ -128,93 +152,54 @@ def render_component(version: Version) -> tuple[dict[str, Any], list[list[Any]]]
     return document, personalisation
 
 
-def _keys(ids) -> str:
-    ids = sorted(set(ids))
-    return f"|{'|'.join(str(i) for i in ids)}|" if ids else ""
+def render_component(version: Version) -> dict[str, Any]:
+    """The component document of the published ``version``, as served."""
+    return _component(version, _goals(version)[0])[0]
 
 
-def render_plan(version: Version) -> dict[str, Any]:
-    """The plan's own document. Its items name their components by slug; the API resolves
-    them to the components' current published versions when it answers."""
-    items = PlanItem.objects.filter(version=version).select_related("component").order_by("order")
-    return {
+def _plan(version: Version, goals: list[str]) -> tuple[dict[str, Any], list[list[Any]]]:
+    """The plan's own document and its items, each [component item id, '"slot":...}']. The
+    items name no component: the API adds the components' current published documents when
+    it answers."""
+    items = [
+        [
+            item.component_id,
+            dump(
+                {
+                    "slot": item.slot,
+                    "weeks": {"from": item.week_from, "to": item.week_to},
+                    "frequency": item.frequency,
+                    "order": item.order,
+                    "note": item.note,
+                }
+            )[1:],
+        ]
+        for item in PlanItem.objects.filter(version=version).order_by("order")
+    ]
+    document = {
         "type": "plan",
         "slug": version.item.slug,
         "version": version.number,
-        "title": version.title,
-        "summary": version.summary,
-        "body_markdown": version.body,
-        "body_html": markdown_to_html(version.body),
-        "goals": sorted(
-            VersionGoal.objects.filter(version=version).values_list("goal__slug", flat=True)
-        ),
+        **_text(version),
+        "goals": goals,
         "duration_weeks": version.duration_weeks,
-        "items": [
-            {
-                "component": item.component.slug,
-                "slot": item.slot,
-                "weeks": {"from": item.week_from, "to": item.week_to},
-                "frequency": item.frequency,
-                "order": item.order,
-                "note": item.note,
-            }
-            for item in items
-        ],
         "review": _review_block(version),
         "published_at": timestamp(version.published_at),
     }
+    return document, items
 
 
-def store_document(version: Version) -> PublishedDocument:
-    """Render the just-published ``version`` and store it as the item's live document."""
-    plan_items: list[list[Any]] = []
+def render(version: Version) -> Rendering:
+    """Render the just-published ``version`` as the read model stores it."""
+    goals, goal_ids = _goals(version)
     if version.item.kind == PLAN:
-        document, links = render_plan(version), []
-        for entry, item in zip(
-            document.pop("items"),
-            PlanItem.objects.filter(version=version).order_by("order"),
-            strict=True,
-        ):
-            del entry["component"]
-            plan_items.append([item.component_id, dump(entry)[1:]])  # '"slot":...}'
+        (document, plan_items), links = _plan(version, goals), []
     else:
-        document, links = render_component(version)
-    goal_ids = VersionGoal.objects.filter(version=version).values_list("goal_id", flat=True)
-    stored = PublishedDocument.objects.create(
-        version=version,
-        item_id=version.item_id,
-        kind=version.item.kind,
-        slug=version.item.slug,
-        number=version.number,
-        title=version.title,
-        summary=version.summary,
-        change_note=version.change_note,
-        goal_keys=_keys(goal_ids),
-        avoid_keys=_keys(cid for cid, _, severity, _ in links if severity == "avoid"),
-        links=links,
+        (document, links), plan_items = _component(version, goals), []
+    return Rendering(
         body=dump(document),
+        links=links,
         plan_items=plan_items,
-        published_at=version.published_at,
-        live=True,
+        goal_keys=id_keys(goal_ids),
+        avoid_keys=id_keys(cid for cid, _, severity, _ in links if severity == "avoid"),
     )
-    PublishedPlanItem.objects.bulk_create(
-        PublishedPlanItem(document=stored, component_id=component_id)
-        for component_id in {component_id for component_id, _ in plan_items}
-    )
-    return stored
-
-
-def refresh_mentions_of(item_id: int) -> set[int]:
-    """Re-render the live documents whose interactions name ``item_id``, which has just gone
-    live or been withdrawn, so that they name it exactly while it is published. Return the
-    items whose documents changed."""
-    mentioning = PublishedDocument.objects.filter(
-        live=True, version__interactions__other_id=item_id
-    ).select_related("version__item")
-    changed = set()
-    for document in mentioning:
-        rendered = dump(render_component(document.version)[0])
-        if rendered != document.body:
-            PublishedDocument.objects.filter(pk=document.pk).update(body=rendered)
-            changed.add(document.item_id)
-    return changed

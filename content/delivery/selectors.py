@@ -1,27 +1,68 @@
-"""Reads of published content for the API: one query per page, whatever its size or profile."""
+"""Reads of the published documents the API serves: one query per page, whatever its size or
+profile. Rows come back as named tuples whose fields are the columns they are read from."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from content.kinds import PLAN, Kind
-from content.models import (
-    Contraindication,
-    DeliveryChange,
-    Goal,
-    PublishedDocument,
-    PublishedPlanItem,
-)
+from content.models import DeliveryChange, PublishedDocument, PublishedPlanItem
+from content.models.delivery import id_key
 
-from .params import ListQuery, Profile
+from .personalisation import Profile
+from .queries import ListQuery
+
+
+class PageRow(NamedTuple):
+    """A listed item (a component or plan): its rendered body, its personalisation links and,
+    for a plan, its items ([component item id, rest of the item's JSON], ...)."""
+
+    slug: str
+    body: str
+    links: list
+    plan_items: list
+
+
+class Served(NamedTuple):
+    """A component's rendered body and its personalisation links."""
+
+    body: str
+    links: list
+
+
+class LiveComponent(NamedTuple):
+    """A live component as a plan's item shows it."""
+
+    item_id: int
+    slug: str
+    title: str
+    body: str
+    links: list
+
+
+class SyncRow(NamedTuple):
+    """A live document as sync sends it."""
+
+    slug: str
+    kind: str
+    body: str
+    plan_items: list
+
+
+class Changed(NamedTuple):
+    """An item with a change in a range of generations."""
+
+    slug: str
+    kind: str
 
 
 @dataclass(frozen=True)
 class Page:
-    # Per item: its rendered body, its personalisation links, and (plans) its items.
-    rows: list[tuple[str, list, list]]
+    rows: list[PageRow]
     next: dict | None
     previous: dict | None
 
@@ -35,95 +76,94 @@ def live_plans() -> QuerySet[PublishedDocument]:
     return _with_items_left(PublishedDocument.objects.filter(live=True, kind=PLAN), None)
 
 
-def _suitable_components(profile: Profile | None) -> QuerySet:
-    documents = PublishedDocument.objects.filter(live=True, kind__in=Kind.values)
+def _suitable(documents: QuerySet, profile: Profile | None) -> QuerySet:
+    """``documents`` without those to avoid with ``profile``."""
     for contraindication_id in sorted(profile.ids) if profile else ():
-        documents = documents.exclude(avoid_keys__contains=f"|{contraindication_id}|")
+        documents = documents.exclude(avoid_keys__contains=id_key(contraindication_id))
     return documents
 
 
 def _with_items_left(plans: QuerySet, profile: Profile | None) -> QuerySet:
-    suitable = _suitable_components(profile).filter(item_id=OuterRef("component_id"))
+    suitable = _suitable(live_components(), profile).filter(item_id=OuterRef("component_id"))
     rows = PublishedPlanItem.objects.filter(document_id=OuterRef("pk")).filter(Exists(suitable))
     return plans.filter(Exists(rows))
 
 
 def _filtered(documents: QuerySet, query: ListQuery) -> QuerySet:
-    if query.kind:
-        documents = documents.filter(kind=query.kind)
+    asked = query.params
+    if asked.kind:
+        documents = documents.filter(kind=asked.kind)
     if query.goal_id is not None:
-        documents = documents.filter(goal_keys__contains=f"|{query.goal_id}|")
-    for word in query.words:
+        documents = documents.filter(goal_keys__contains=id_key(query.goal_id))
+    for word in asked.words:
         documents = documents.filter(Q(title__icontains=word) | Q(summary__icontains=word))
     if query.profile is not None:
-        if query.plans:  # a plan leaves the list only when none of its items is left
+        if asked.plans:  # a plan leaves the list only when none of its items is left
             documents = _with_items_left(documents, query.profile)
         else:
-            for contraindication_id in sorted(query.profile.ids):
-                documents = documents.exclude(avoid_keys__contains=f"|{contraindication_id}|")
+            documents = _suitable(documents, query.profile)
     return documents
+
+
+def _page_rows(documents: QuerySet, limit: int) -> list[PageRow]:
+    return list(map(PageRow._make, documents.values_list(*PageRow._fields)[:limit]))
 
 
 def page_of(documents: QuerySet, query: ListQuery) -> Page:
     """Return the page ``query`` asks for, in slug order, with the cursors around it."""
     documents = _filtered(documents, query)
-    size = query.page_size
-    cursor = query.cursor or {}
+    size = query.params.page_size
+    cursor = query.params.cursor or {}
     if "before" in cursor:
-        rows = list(
-            documents.filter(slug__lt=cursor["before"])
-            .order_by("-slug")
-            .values_list(*_PAGE_FIELDS)[: size + 1]
-        )
+        rows = _page_rows(documents.filter(slug__lt=cursor["before"]).order_by("-slug"), size + 1)
         more_before = len(rows) > size
         rows = rows[:size][::-1]
-        previous = {"before": rows[0][0]} if more_before else None
-        following = {"after": rows[-1][0]} if rows else {"after": ""}
-        return Page([row[1:] for row in rows], following, previous)
+        previous = {"before": rows[0].slug} if more_before else None
+        following = {"after": rows[-1].slug} if rows else {"after": ""}
+        return Page(rows, following, previous)
     after = cursor.get("after")
     if after is not None:
         documents = documents.filter(slug__gt=after)
-    rows = list(documents.order_by("slug").values_list(*_PAGE_FIELDS)[: size + 1])
+    rows = _page_rows(documents.order_by("slug"), size + 1)
     more_after = len(rows) > size
     rows = rows[:size]
-    following = {"after": rows[-1][0]} if more_after else None
-    previous = {"before": rows[0][0]} if after is not None and rows else None
-    return Page([row[1:] for row in rows], following, previous)
+    following = {"after": rows[-1].slug} if more_after else None
+    previous = {"before": rows[0].slug} if after is not None and rows else None
+    return Page(rows, following, previous)
 
 
-_PAGE_FIELDS = ("slug", "body", "links", "plan_items")
+def live_plan(slug: str) -> PageRow | None:
+    """The live document of plan ``slug``, or None if none is published."""
+    found = live_plans().filter(slug=slug).values_list(*PageRow._fields).first()
+    return None if found is None else PageRow._make(found)
 
 
-def live_plan(slug: str) -> tuple[str, list, list] | None:
-    """The live document of plan ``slug`` (body, links, items), or None if none is published."""
-    return live_plans().filter(slug=slug).values_list(*_PAGE_FIELDS[1:]).first()
+def live_components_by_item(item_ids: Iterable[int]) -> dict[int, LiveComponent]:
+    """The live component documents of ``item_ids``, by item id."""
+    rows = live_components().filter(item_id__in=item_ids).values_list(*LiveComponent._fields)
+    return {row.item_id: row for row in map(LiveComponent._make, rows)}
 
 
-def live_components_by_item(item_ids) -> dict[int, tuple[str, str, str, list]]:
-    """Live component documents for ``item_ids``: item id -> (slug, title, body, links)."""
-    rows = live_components().filter(item_id__in=item_ids)
-    return {
-        item_id: (slug, title, body, links)
-        for item_id, slug, title, body, links in rows.values_list(
-            "item_id", "slug", "title", "body", "links"
-        )
-    }
+def live_component(slug: str) -> Served | None:
+    """The live document of component ``slug``, or None if none is published."""
+    found = live_components().filter(slug=slug).values_list(*Served._fields).first()
+    return None if found is None else Served._make(found)
 
 
-def live_component(slug: str) -> tuple[str, list] | None:
-    """The live document of component ``slug``: (body, links), or None if none is published."""
-    return live_components().filter(slug=slug).values_list("body", "links").first()
+def _history_of(slug: str) -> QuerySet[PublishedDocument]:
+    """The documents of the live component ``slug``, but for those withdrawn."""
+    return PublishedDocument.objects.filter(
+        item__documents__slug=slug,
+        item__documents__live=True,
+        kind__in=Kind.values,
+        withdrawn_at=None,
+    )
 
 
 def component_history(slug: str) -> list[dict] | None:
     """The publication history of a live component, newest first; None if it is not live."""
     rows = list(
-        PublishedDocument.objects.filter(
-            item__documents__slug=slug,
-            item__documents__live=True,
-            kind__in=Kind.values,
-            withdrawn_at=None,
-        )
+        _history_of(slug)
         .order_by("-number")
         .values_list("number", "published_at", "superseded_at", "change_note")
     )
@@ -135,78 +175,39 @@ def component_history(slug: str) -> list[dict] | None:
     ]
 
 
-def component_version(slug: str, number: int) -> tuple[str, list] | None:
+def component_version(slug: str, number: int) -> Served | None:
     """Version ``number`` of a live component as it was published; None if it never was."""
-    return (
-        PublishedDocument.objects.filter(
-            item__documents__slug=slug,
-            item__documents__live=True,
-            kind__in=Kind.values,
-            number=number,
-            withdrawn_at=None,
-        )
-        .values_list("body", "links")
-        .first()
-    )
-
-
-def contraindications() -> list[dict]:
-    return [
-        {
-            "slug": c.slug,
-            "name": c.name,
-            "category": c.category,
-            "description": c.description,
-            "codes": c.codes,
-            "aliases": sorted(a.slug for a in c.aliases.all()),
-        }
-        for c in Contraindication.objects.prefetch_related("aliases").order_by("slug")
-    ]
-
-
-def goals() -> list[dict]:
-    return list(Goal.objects.order_by("slug").values("slug", "name", "description"))
-
-
-def suitability(links: list, profile: Profile) -> dict:
-    """How an item suits ``profile``: ok, caution (with reasons) or avoid (with reasons)."""
-    reasons = [
-        {"contraindication": slug, "severity": severity, "note": note}
-        for contraindication_id, slug, severity, note in links
-        if contraindication_id in profile.ids
-    ]
-    severities = {r["severity"] for r in reasons}
-    status = "avoid" if "avoid" in severities else "caution" if severities else "ok"
-    reasons.sort(key=lambda r: (r["severity"] != "avoid", r["contraindication"]))
-    return {"status": status, "reasons": reasons}
+    found = _history_of(slug).filter(number=number).values_list(*Served._fields).first()
+    return None if found is None else Served._make(found)
 
 
 # --- Sync ----------------------------------------------------------------------------------
 
-_SYNC_FIELDS = ("slug", "kind", "body", "plan_items")
 
-
-def served_after(after: str, limit: int) -> list[tuple[str, str, str, list]]:
-    """The first ``limit`` live documents whose slug sorts after ``after``: (slug, kind, body,
-    plan items), in slug order. One walk of the (live, slug) index, whatever the catalogue's
-    size; a plan none of whose components is live is among them (the caller leaves it out)."""
+def served_after(after: str, limit: int) -> list[SyncRow]:
+    """The first ``limit`` live documents whose slug sorts after ``after``, in slug order. One
+    walk of the (live, slug) index, whatever the catalogue's size; a plan none of whose
+    components is live is among them (the caller leaves it out)."""
     documents = PublishedDocument.objects.filter(live=True, slug__gt=after)
-    return list(documents.order_by("slug").values_list(*_SYNC_FIELDS)[:limit])
-
-
-def changed_after(since: int, upto: int, after: str, limit: int) -> list[tuple[str, str]]:
-    """The first ``limit`` items with a change in generations ``since`` (excluded) to ``upto``
-    whose slug sorts after ``after``: (slug, kind), each once, in slug order. Reads only the
-    change rows of that range: the cost grows with the changes, not with the catalogue."""
     return list(
-        DeliveryChange.objects.filter(generation__gt=since, generation__lte=upto, slug__gt=after)
-        .values_list("slug", "kind")
-        .distinct()
-        .order_by("slug")[:limit]
+        map(SyncRow._make, documents.order_by("slug").values_list(*SyncRow._fields)[:limit])
     )
 
 
-def live_documents(slugs) -> dict[str, tuple[str, str, str, list]]:
-    """The live documents of ``slugs``: slug -> (slug, kind, body, plan items)."""
+def changed_after(since: int, upto: int, after: str, limit: int) -> list[Changed]:
+    """The first ``limit`` items with a change in generations ``since`` (excluded) to ``upto``
+    whose slug sorts after ``after``, each once, in slug order. Reads only the change rows of
+    that range: the cost grows with the changes, not with the catalogue."""
+    rows = (
+        DeliveryChange.objects.filter(generation__gt=since, generation__lte=upto, slug__gt=after)
+        .values_list(*Changed._fields)
+        .distinct()
+        .order_by("slug")[:limit]
+    )
+    return list(map(Changed._make, rows))
+
+
+def live_documents(slugs: Iterable[str]) -> dict[str, SyncRow]:
+    """The live documents of ``slugs``, by slug."""
     rows = PublishedDocument.objects.filter(live=True, slug__in=slugs)
-    return {row[0]: row for row in rows.values_list(*_SYNC_FIELDS)}
+    return {row.slug: row for row in map(SyncRow._make, rows.values_list(*SyncRow._fields))}

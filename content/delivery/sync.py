@@ -1,6 +1,6 @@
 """Delta sync for offline apps (API.md, "Delta sync").
 
-A client's whole position is in its signed token (``params.SyncPosition``): the server
+A client's whole position is in its signed token (``tokens.SyncPosition``): the server
 keeps nothing per client. A sync happens in rounds. A round covers the changes up to the
 delivery generation current when it started (``upto``) and pages through the items they
 touched in slug order; a round without a starting point (the initial sync) pages through
@@ -14,13 +14,17 @@ the client replaces its copy with what follows.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from content.kinds import PLAN
 
 from . import selectors
 from .freshness import Generations, read_table
-from .http import compose_plan, plan_components
-from .params import SyncPosition, SyncQuery, encode_token
+from .params import SyncQuery
+from .plans import compose_plan, plan_components
 from .rendering import dump
+from .selectors import Changed, SyncRow
+from .tokens import SyncPosition, encode_token
 
 
 def sync_answer(query: SyncQuery, current: Generations) -> str:
@@ -40,31 +44,31 @@ def sync_answer(query: SyncQuery, current: Generations) -> str:
         position = SyncPosition(since=position.since, upto=generation)
     size = query.page_size
     if position.since is None:
-        rows = selectors.served_after(position.after, size + 1)
-        slugs = [(row[0], row[1]) for row in rows]
-        found = {row[0]: row for row in rows[:size]}
+        # An initial sync sends everything served: the documents are the items.
+        items: Sequence[Changed | SyncRow] = selectors.served_after(position.after, size + 1)
+        found = {row.slug: row for row in items[:size]}
     else:
-        slugs = selectors.changed_after(position.since, position.upto, position.after, size + 1)
-        found = selectors.live_documents([slug for slug, _ in slugs[:size]])
-    has_more = len(slugs) > size
-    slugs = slugs[:size]
-    plans = [(body, [], items) for _, kind, body, items in found.values() if kind == PLAN]
+        items = selectors.changed_after(position.since, position.upto, position.after, size + 1)
+        found = selectors.live_documents([item.slug for item in items[:size]])
+    has_more = len(items) > size
+    items = items[:size]
+    plans = [row for row in found.values() if row.kind == PLAN]
     components = plan_components(plans) if plans else {}
     changes = []
-    for slug, kind in slugs:
-        type_ = "plan" if kind == PLAN else "component"
-        head = f'{{"type":"{type_}","slug":{dump(slug)},"action":'
-        row = found.get(slug)
-        data, items_left = (None, 0) if row is None else (row[2], 1)
-        if row is not None and kind == PLAN:
-            data, items_left = compose_plan(row[2], row[3], components, None)
+    for item in items:
+        type_ = "plan" if item.kind == PLAN else "component"
+        head = f'{{"type":"{type_}","slug":{dump(item.slug)},"action":'
+        row = found.get(item.slug)
+        data, items_left = (None, 0) if row is None else (row.body, 1)
+        if row is not None and item.kind == PLAN:
+            data, items_left = compose_plan(row.body, row.plan_items, components, None)
         if items_left:
             changes.append(f'{head}"upsert","data":{data}}}')
         elif position.since is not None:  # withdrawn, or a plan none of whose components is
             changes.append(f'{head}"delete"}}')  # published any more: not served now
     following = (
         SyncPosition(
-            since=position.since, upto=position.upto, after=slugs[-1][0], epoch=current.epoch
+            since=position.since, upto=position.upto, after=items[-1].slug, epoch=current.epoch
         )
         if has_more
         else SyncPosition(since=position.upto, epoch=current.epoch)

@@ -3,19 +3,26 @@ publication; nothing about the content is serialised per request."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.http import HttpRequest, HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
-from . import schema, selectors
+from . import schema, selectors, vocabulary
 from .access import ApiKeyAuthentication, DeliveryAccess
+from .answers import answer
 from .freshness import generations
-from .http import answer, compose_plans, with_suitability
-from .params import encode_cursor, read_detail_profile, read_list_query, read_sync_query
+from .params import read_sync_query
+from .personalisation import with_suitability
+from .plans import compose_plans
+from .queries import detail_profile, list_query
 from .rendering import dump, timestamp
+from .selectors import Page
 from .sync import sync_answer
+from .tokens import encode_cursor
 
 
 def _not_published(slug: str) -> exceptions.NotFound:
@@ -29,6 +36,13 @@ def _page_link(request: HttpRequest, position: dict | None) -> str:
     params = request.GET.copy()
     params["cursor"] = encode_cursor(position)
     return dump(request.build_absolute_uri(f"{request.path}?{params.urlencode()}"))
+
+
+def _list_page(request: HttpRequest, page: Page, items: Iterable[str]) -> str:
+    """A list answer: the links around ``page`` and its rendered ``items``."""
+    next_link = _page_link(request, page.next)
+    previous_link = _page_link(request, page.previous)
+    return f'{{"next":{next_link},"previous":{previous_link},"results":[{",".join(items)}]}}'
 
 
 _JSON = (JSONRenderer(), JSONRenderer.media_type)
@@ -57,14 +71,10 @@ class ComponentList(DeliveryView):
     @extend_schema(**schema.component_list)
     def get(self, request, *args, **kwargs) -> HttpResponse:
         def compute() -> str:
-            query = read_list_query(request.GET)
+            query = list_query(request.GET)
             page = selectors.page_of(selectors.live_components(), query)
-            items = ",".join(
-                with_suitability(body, links, query.profile) for body, links, _ in page.rows
-            )
-            next_link = _page_link(request, page.next)
-            previous_link = _page_link(request, page.previous)
-            return f'{{"next":{next_link},"previous":{previous_link},"results":[{items}]}}'
+            items = [with_suitability(row.body, row.links, query.profile) for row in page.rows]
+            return _list_page(request, page, items)
 
         return answer(request._request, compute)
 
@@ -73,12 +83,11 @@ class ComponentDetail(DeliveryView):
     @extend_schema(**schema.component_detail)
     def get(self, request, slug: str, *args, **kwargs) -> HttpResponse:
         def compute() -> str:
-            profile = read_detail_profile(request.GET)
+            profile = detail_profile(request.GET)
             found = selectors.live_component(slug)
             if found is None:
                 raise _not_published(slug)
-            body, links = found
-            return with_suitability(body, links, profile)
+            return with_suitability(found.body, found.links, profile)
 
         return answer(request._request, compute)
 
@@ -102,12 +111,11 @@ class ComponentVersion(DeliveryView):
     @extend_schema(**schema.component_version)
     def get(self, request, slug: str, number: int, *args, **kwargs) -> HttpResponse:
         def compute() -> str:
-            profile = read_detail_profile(request.GET)
+            profile = detail_profile(request.GET)
             found = selectors.component_version(slug, number) if number < 2**31 else None
             if found is None:
                 raise exceptions.NotFound(f"Component '{slug}' has no published version {number}.")
-            body, links = found
-            return with_suitability(body, links, profile)
+            return with_suitability(found.body, found.links, profile)
 
         return answer(request._request, compute)
 
@@ -115,25 +123,22 @@ class ComponentVersion(DeliveryView):
 class ContraindicationList(DeliveryView):
     @extend_schema(**schema.contraindication_list)
     def get(self, request, *args, **kwargs) -> HttpResponse:
-        return answer(request._request, lambda: dump({"results": selectors.contraindications()}))
+        return answer(request._request, lambda: dump({"results": vocabulary.contraindications()}))
 
 
 class GoalList(DeliveryView):
     @extend_schema(**schema.goal_list)
     def get(self, request, *args, **kwargs) -> HttpResponse:
-        return answer(request._request, lambda: dump({"results": selectors.goals()}))
+        return answer(request._request, lambda: dump({"results": vocabulary.goals()}))
 
 
 class PlanList(DeliveryView):
     @extend_schema(**schema.plan_list)
     def get(self, request, *args, **kwargs) -> HttpResponse:
         def compute() -> str:
-            query = read_list_query(request.GET, plans=True)
+            query = list_query(request.GET, plans=True)
             page = selectors.page_of(selectors.live_plans(), query)
-            items = ",".join(compose_plans(page.rows, query.profile))
-            next_link = _page_link(request, page.next)
-            previous_link = _page_link(request, page.previous)
-            return f'{{"next":{next_link},"previous":{previous_link},"results":[{items}]}}'
+            return _list_page(request, page, compose_plans(page.rows, query.profile))
 
         return answer(request._request, compute)
 
@@ -142,7 +147,7 @@ class PlanDetail(DeliveryView):
     @extend_schema(**schema.plan_detail)
     def get(self, request, slug: str, *args, **kwargs) -> HttpResponse:
         def compute() -> str:
-            profile = read_detail_profile(request.GET)
+            profile = detail_profile(request.GET)
             found = selectors.live_plan(slug)
             if found is None:
                 raise exceptions.NotFound(f"No published plan has the slug '{slug}'.")

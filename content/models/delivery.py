@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db import models
 
 from .content import ContentItem, Version
+
+
+def id_keys(ids: Iterable[int]) -> str:
+    """``ids`` as ``goal_keys`` and ``avoid_keys`` hold them: each once, in order, between
+    bars ("|3|17|"); "" for none."""
+    ordered = sorted(set(ids))
+    return f"|{'|'.join(str(i) for i in ordered)}|" if ordered else ""
+
+
+def id_key(pk: int) -> str:
+    """What ``goal_keys`` or ``avoid_keys`` contain when they hold ``pk``: filtering on it is
+    one ``__contains`` (a LIKE '%|3|%' on both databases)."""
+    return f"|{pk}|"
 
 
 class PublishedDocument(models.Model):
@@ -22,7 +37,8 @@ class PublishedDocument(models.Model):
     title = models.CharField(max_length=200)
     summary = models.TextField()
     change_note = models.TextField()
-    # Ids between bars ("|3|17|"), so that a filter is one LIKE '%|3|%' on both databases.
+    # Ids between bars ("|3|17|"), so that a filter is one LIKE '%|3|%' on both databases:
+    # written with ``id_keys``, searched with ``id_key``.
     goal_keys = models.TextField(blank=True)
     avoid_keys = models.TextField(blank=True)
     # [[contraindication id, slug, severity, note], ...]: what personalisation needs, nothing more.

@@ -36,7 +36,9 @@ from .validation import validate_content
 
 
 def _write_content(version: Version, content: Content) -> None:
-    """Replace everything the draft ``version`` says with ``content``."""
+    """Replace everything the draft ``version`` says with ``content`` (a new version has no
+    parts yet to replace)."""
+    replacing = version.pk is not None
     version.title = content.title
     version.summary = content.summary
     version.body = content.body
@@ -48,19 +50,21 @@ def _write_content(version: Version, content: Content) -> None:
         version.evidence_level = content.evidence_level
     version.save()
 
-    VersionGoal.objects.filter(version=version).delete()
+    if replacing:
+        VersionGoal.objects.filter(version=version).delete()
     goals = Goal.objects.in_bulk(content.goals, field_name="slug")
     VersionGoal.objects.bulk_create(
         VersionGoal(version=version, goal=goals[slug]) for slug in content.goals
     )
     if isinstance(content, PlanContent):
-        _write_plan_items(version, content)
+        _write_plan_items(version, content, replacing=replacing)
     else:
-        _write_component_parts(version, content)
+        _write_component_parts(version, content, replacing=replacing)
 
 
-def _write_plan_items(version: Version, content: PlanContent) -> None:
-    PlanItem.objects.filter(version=version).delete()
+def _write_plan_items(version: Version, content: PlanContent, *, replacing: bool) -> None:
+    if replacing:
+        PlanItem.objects.filter(version=version).delete()
     components = ContentItem.objects.in_bulk(
         [i.component for i in content.items], field_name="slug"
     )
@@ -79,10 +83,11 @@ def _write_plan_items(version: Version, content: PlanContent) -> None:
     )
 
 
-def _write_component_parts(version: Version, content: VersionContent) -> None:
-    ContraindicationLink.objects.filter(version=version).delete()
-    Interaction.objects.filter(version=version).delete()
-    Citation.objects.filter(version=version).delete()
+def _write_component_parts(version: Version, content: VersionContent, *, replacing: bool) -> None:
+    if replacing:
+        ContraindicationLink.objects.filter(version=version).delete()
+        Interaction.objects.filter(version=version).delete()
+        Citation.objects.filter(version=version).delete()
     vocabulary = Contraindication.objects.in_bulk(
         [c.contraindication for c in content.contraindications], field_name="slug"
     )

@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from content import workflow
 from content.delivery import freshness
-from content.delivery.params import SyncPosition, encode_token
+from content.delivery.tokens import SyncPosition, encode_token
 from content.models import DeliveryKey, Version
 from content.workflow import InteractionSpec
 from tests import builders
