@@ -1,6 +1,7 @@
 """The served OpenAPI document describes the real answers, and the docs work offline."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
@@ -18,6 +19,17 @@ def openapi(client):
 
 def test_the_schema_lists_every_endpoint_of_api_md(openapi):
     assert set(openapi["paths"]) >= set(DELIVERY_PATHS)
+
+
+def test_each_operation_says_what_it_answers_for_app_developers(openapi):
+    """Each operation is described for the people who build apps on it, not by a docstring
+    of the code behind it."""
+    views = (Path(__file__).resolve().parents[2] / "content" / "delivery" / "views.py").read_text()
+    for path, operations in openapi["paths"].items():
+        for method, operation in operations.items():
+            description = operation.get("description", "")
+            assert len(description) > 40, (path, method)
+            assert description.split("\n")[0] not in views, (path, method)
 
 
 def test_each_kind_has_its_details_shape_in_the_schema(openapi):

@@ -76,6 +76,12 @@ component_list = _operation(
     "ComponentPage",
     bad_request=True,
     not_found=False,
+    description=(
+        "Every published component, in slug order, a page at a time (follow `next` and "
+        "`previous`). Filter by `kind`, `goal` and words in `q`. With `profile`, components "
+        "to avoid for any of its contraindications are left out and each one listed carries "
+        "its `suitability`; an unknown contraindication is a 400, never ignored."
+    ),
 )
 component_detail = _operation(
     "get_component",
@@ -84,6 +90,11 @@ component_detail = _operation(
     "Component",
     bad_request=True,
     not_found=True,
+    description=(
+        "The component's current published version; a 404 if it is not published (a draft "
+        "or a withdrawn component is never served). With `profile`, it carries its "
+        "`suitability`: ok, caution or avoid, with the reasons."
+    ),
 )
 component_history = _operation(
     "list_component_versions",
@@ -92,6 +103,10 @@ component_history = _operation(
     "ComponentHistory",
     bad_request=False,
     not_found=True,
+    description=(
+        "Every version of a published component that was published, with when it was "
+        "superseded and its change note; withdrawn versions are left out."
+    ),
 )
 component_version = _operation(
     "get_component_version",
@@ -100,6 +115,10 @@ component_version = _operation(
     "Component",
     bad_request=True,
     not_found=True,
+    description=(
+        "An earlier (or the current) published version of a component that is published "
+        "now, exactly as it was served; a 404 for a version never published or withdrawn."
+    ),
 )
 contraindication_list = _operation(
     "list_contraindications",
@@ -108,6 +127,10 @@ contraindication_list = _operation(
     "ContraindicationList",
     bad_request=False,
     not_found=False,
+    description=(
+        "Every contraindication a `profile` may name, with its category, codes (SNOMED CT, "
+        "RxNorm, ATC) and the former slugs (`aliases`) still understood."
+    ),
 )
 goal_list = _operation(
     "list_goals",
@@ -116,6 +139,7 @@ goal_list = _operation(
     "GoalList",
     bad_request=False,
     not_found=False,
+    description="Every goal content can be filtered by (`goal`).",
 )
 plan_list = _operation(
     "list_plans",
@@ -124,6 +148,11 @@ plan_list = _operation(
     "PlanPage",
     bad_request=True,
     not_found=False,
+    description=(
+        "Every published plan with at least one published component left, in slug order, a "
+        "page at a time. With `profile`, a plan is left out only when none of its items "
+        "suits; each plan's items are resolved as in the plan's own answer."
+    ),
 )
 plan_detail = _operation(
     "get_plan",
@@ -132,6 +161,11 @@ plan_detail = _operation(
     "Plan",
     bad_request=True,
     not_found=True,
+    description=(
+        "The plan with each item's component in its current published version. With "
+        "`profile`, items to avoid move to `removed` with the reasons and every item kept "
+        "carries its `suitability`."
+    ),
 )
 sync = _operation(
     "sync",
