@@ -340,7 +340,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "content.delivery.problems.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": None,
-    # API.md: unknown query parameters are ignored, so `format` must not pick a renderer.
+    # docs/api.md: unknown query parameters are ignored, so `format` must not pick a renderer.
     "URL_FORMAT_OVERRIDE": None,
 }
 

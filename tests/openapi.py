@@ -3,7 +3,7 @@
 from jsonschema import Draft202012Validator
 
 OPENAPI_JSON = "application/vnd.oai.openapi+json"
-#: Every delivery operation of API.md, as the served document names its path.
+#: Every delivery operation of docs/api.md, as the served document names its path.
 DELIVERY_PATHS = [
     "/api/v1/components/",
     "/api/v1/components/{slug}/",

@@ -1,4 +1,4 @@
-"""Reading the query parameters of API.md: anything that cannot be honoured exactly is a 400.
+"""Reading the query parameters of docs/api.md: anything that cannot be honoured exactly is a 400.
 
 Parsing only, no database: a goal or a profile comes out as the slugs it names, which
 ``queries`` looks up in the vocabularies. Problems are collected (``Problems``) rather than

@@ -1,4 +1,4 @@
-"""Delta sync for offline apps (API.md, "Delta sync").
+"""Delta sync for offline apps (docs/api.md, "Delta sync").
 
 A client's whole position is in its signed token (``tokens.SyncPosition``): the server
 keeps nothing per client. A sync happens in rounds. A round covers the changes up to the

@@ -1,4 +1,4 @@
-"""The delivery endpoints of API.md. Each answer is assembled from JSON rendered at
+"""The delivery endpoints of docs/api.md. Each answer is assembled from JSON rendered at
 publication; nothing about the content is serialised per request."""
 
 from __future__ import annotations

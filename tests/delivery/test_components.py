@@ -1,4 +1,5 @@
-"""The component endpoints of API.md: lists, details, history, versions and what never leaks."""
+"""The component endpoints of docs/api.md: lists, details, history, versions, and what
+never leaks."""
 
 import pytest
 

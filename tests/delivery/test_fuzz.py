@@ -59,7 +59,7 @@ def _issued(session: requests.Session, url: str, field: str, **params) -> str:
 
 
 def _casings(slugs: list[str]) -> st.SearchStrategy[str]:
-    """A known slug as apps may send it: any case, with spaces around (API.md allows both)."""
+    """A known slug as apps may send it: any case, with spaces around (docs/api.md allows both)."""
     return st.builds(
         lambda slug, upper, pad: f"{' ' * pad}{slug.upper() if upper else slug}{' ' * pad}",
         st.sampled_from(slugs),

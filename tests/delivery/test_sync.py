@@ -1,4 +1,4 @@
-"""Delta sync (API.md): an initial sync of everything published, then only what changed,
+"""Delta sync (docs/api.md): an initial sync of everything published, then only what changed,
 each item once in its latest state; signed tokens; the same HTTP behaviour as elsewhere."""
 
 import pytest

@@ -157,7 +157,7 @@ def test_any_value_of_any_parameter_is_answered_200_or_400(client, content, path
         answered.setdefault(name, set()).add(response.status_code)
         if name in parameters:
             assert_answered(openapi, response, name)
-        else:  # API.md: unknown query parameters are ignored
+        else:  # docs/api.md: unknown query parameters are ignored
             assert response.status_code == 200, response.content[:500]
 
     def fuzz(name: str) -> None:

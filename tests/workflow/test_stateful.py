@@ -1,5 +1,5 @@
 """A model-based test: random editors and reviewers take random workflow actions, and after
-every step the rules of DESIGN.md must still hold."""
+every step the rules of docs/design.md must still hold."""
 
 from __future__ import annotations
 

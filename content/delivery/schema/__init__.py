@@ -1,4 +1,4 @@
-"""The OpenAPI description of the delivery API: what API.md promises, with each kind's
+"""The OpenAPI description of the delivery API: what docs/api.md promises, with each kind's
 details shape taken from ``content.kinds``.
 
 - ``shapes``: JSON Schema building blocks (``obj``, ``array``, ``page`` ...);

@@ -1,4 +1,4 @@
-"""The documents the delivery API serves, as OpenAPI component schemas (what API.md
+"""The documents the delivery API serves, as OpenAPI component schemas (what docs/api.md
 promises, each kind's ``details`` shape taken from ``content.kinds``), and the hook that adds
 them to the generated schema."""
 
