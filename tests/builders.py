@@ -5,7 +5,7 @@ from __future__ import annotations
 from content import workflow
 from content.kinds import Kind
 from content.models import Version
-from tests.factories import ReviewerFactory, VersionContentFactory
+from tests.factories import PlanContentFactory, ReviewerFactory, VersionContentFactory
 
 
 def draft(editor, *, slug: str | None = None, kind: str = Kind.YOGA, **content) -> Version:
@@ -34,6 +34,29 @@ def approve_fully(version: Version, *reviewers) -> Version:
 
 def published(editor, *reviewers, **kwargs) -> Version:
     version = approved(editor, *reviewers, **kwargs)
+    publisher = reviewers[0] if reviewers else ReviewerFactory()
+    return workflow.publish(version=version, user=publisher)
+
+
+def draft_plan(editor, *, slug: str | None = None, **content) -> Version:
+    """A plan drafted by ``editor``; ``content`` as for ``PlanContentFactory`` (``items=``)."""
+    content_ = PlanContentFactory(**content)
+    slug = slug or content_.title.lower().replace(" ", "-")
+    return workflow.create_plan(user=editor, slug=slug, content=content_)
+
+
+def plan_in_review(editor, **kwargs) -> Version:
+    return workflow.submit_for_review(version=draft_plan(editor, **kwargs), user=editor)
+
+
+def approved_plan(editor, *reviewers, **kwargs) -> Version:
+    return approve_fully(plan_in_review(editor, **kwargs), *reviewers)
+
+
+def published_plan(editor, *reviewers, **kwargs) -> Version:
+    """A plan taken through review to published, as ``published()`` does a component: its
+    items' components must be published already."""
+    version = approved_plan(editor, *reviewers, **kwargs)
     publisher = reviewers[0] if reviewers else ReviewerFactory()
     return workflow.publish(version=version, user=publisher)
 

@@ -1,5 +1,6 @@
 """factory-boy factories. Users and vocabularies are rows; content is built through the
-workflow (``VersionContentFactory`` gives valid content to hand to it)."""
+workflow (``VersionContentFactory`` and ``PlanContentFactory`` give valid content to hand
+to it)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.contrib.auth.models import Group, User
 
 from content.kinds import EXAMPLE_DETAILS, Kind
 from content.models import Contraindication, ContraindicationCategory, Goal, ReviewerProfile
-from content.workflow import CitationSpec, VersionContent
+from content.workflow import CitationSpec, PlanContent, PlanItemSpec, VersionContent
 
 #: Valid details per kind (the examples that ship with the kinds' schemas).
 DETAILS_BY_KIND = EXAMPLE_DETAILS
@@ -88,7 +89,21 @@ class ContraindicationFactory(factory.django.DjangoModelFactory):
     description = "A condition for tests."
 
 
-class VersionContentFactory(factory.Factory):
+class ContentFactory(factory.Factory):
+    """Content values are made with their ``build()``, which accepts plain dicts for the
+    parts (links, interactions, citations, plan items), as a test writes them."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return model_class.build(**kwargs)
+
+    _build = _create
+
+
+class VersionContentFactory(ContentFactory):
     """Valid content for a component of ``kind`` (a factory parameter)."""
 
     class Meta:
@@ -96,13 +111,6 @@ class VersionContentFactory(factory.Factory):
 
     class Params:
         kind = Kind.SUPPLEMENT
-
-    @classmethod
-    def _create(cls, model_class, *args, **kwargs):
-        # Accept plain dicts for links, interactions and citations, as a test writes them.
-        return model_class.build(**kwargs)
-
-    _build = _create
 
     title = factory.Sequence(lambda n: f"Component {n}")
     summary = "A short summary of what it is and how to use it."
@@ -116,3 +124,22 @@ class VersionContentFactory(factory.Factory):
             doi="10.1111/j.1479-8425.2007.00262.x",
         ),
     )
+
+
+class PlanContentFactory(ContentFactory):
+    """Valid content for a plan of ``duration_weeks``. It has no items unless given some
+    (``plan_item``, or dicts): each names a component that must be published first."""
+
+    class Meta:
+        model = PlanContent
+
+    title = factory.Sequence(lambda n: f"Plan {n}")
+    summary = "A gentle four-week plan."
+    change_note = "First version."
+    duration_weeks = 4
+    items = ()
+
+
+def plan_item(component, slot, order, weeks=(1, 4), frequency="daily", note="") -> PlanItemSpec:
+    """One item of a plan: ``component`` (a slug) in ``slot``, from week to week."""
+    return PlanItemSpec(component, slot, weeks[0], weeks[1], frequency, order, note)

@@ -1,10 +1,15 @@
 import pytest
 from django.core.cache import cache
 
-from content import workflow
-from content.workflow import LinkSpec, PlanContent, PlanItemSpec
+from content.workflow import LinkSpec
 from tests import builders
-from tests.factories import ContraindicationFactory, EditorFactory, GoalFactory, ReviewerFactory
+from tests.factories import (
+    ContraindicationFactory,
+    EditorFactory,
+    GoalFactory,
+    ReviewerFactory,
+    plan_item,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -56,23 +61,22 @@ def publish(people, vocabulary):
 
 @pytest.fixture
 def publish_plan(people):
+    """Publish a plan through the workflow: ``publish_plan("slug", [(component, slot), ...])``,
+    each item daily for the whole plan, noted "Note <order>."."""
     editor, reviewer, _ = people
 
     def _publish(slug, items, *, duration=4, goals=(), title="Sleep reset"):
-        content = PlanContent.build(
+        return builders.published_plan(
+            editor,
+            reviewer,
+            slug=slug,
             title=title,
-            summary="A gentle four-week plan.",
-            change_note="First version.",
             duration_weeks=duration,
             goals=goals,
             items=[
-                PlanItemSpec(component, slot, 1, duration, "daily", order, f"Note {order}.")
+                plan_item(component, slot, order, weeks=(1, duration), note=f"Note {order}.")
                 for order, (component, slot) in enumerate(items, start=1)
             ],
         )
-        draft = workflow.create_plan(user=editor, slug=slug, content=content)
-        submitted = workflow.submit_for_review(version=draft, user=editor)
-        approved = builders.approve_fully(submitted, reviewer)
-        return workflow.publish(version=approved, user=reviewer)
 
     return _publish

@@ -29,9 +29,15 @@ from content import workflow
 from content.delivery import freshness
 from content.kinds import Kind
 from content.models import Version
-from content.workflow import InteractionSpec, PlanContent, PlanItemSpec
+from content.workflow import InteractionSpec, PlanContent
 from tests import builders
-from tests.factories import EditorFactory, ReviewerFactory, VersionContentFactory
+from tests.factories import (
+    EditorFactory,
+    PlanContentFactory,
+    ReviewerFactory,
+    VersionContentFactory,
+    plan_item,
+)
 
 SLOTS = ["morning", "midday", "evening", "bedtime", "anytime"]
 TITLES = st.text(
@@ -93,13 +99,11 @@ class OfflineApp(RuleBasedStateMachine):
         if not chosen:
             return None
         # One slot per item: a 'separate' interaction never puts two items in one slot.
-        return PlanContent.build(
+        return PlanContentFactory(
             title=title,
-            summary="A plan.",
-            change_note="Changed.",
             duration_weeks=4,
             items=[
-                PlanItemSpec(slug, SLOTS[n], 1, 4, "daily", n + 1, f"Item {n + 1}.")
+                plan_item(slug, SLOTS[n], n + 1, weeks=(1, 4), note=f"Item {n + 1}.")
                 for n, slug in enumerate(chosen[: len(SLOTS)])
             ],
         )

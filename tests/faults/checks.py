@@ -73,3 +73,22 @@ def assert_cache_control_bridges_outages(samples: Iterable[Sample]) -> None:
             assert "stale-if-error" in control and "stale-while-revalidate" in control, control
             return
     raise AssertionError("no 200 at all")
+
+
+def assert_scenario_invariants(
+    scenario: Scenario,
+    report: Report,
+    *,
+    at_least: int,
+    allowed: Iterable[int] = (200, 404),
+    tolerate: Iterable[tuple[float, float]] = (),
+) -> list[Sample]:
+    """What a scenario with a withdrawal must show however the fault went: no answer but
+    ``allowed`` (no 500), a 404 only for the withdrawn item (outside the ``tolerate``
+    periods), nothing staler than the bound, and at least ``at_least`` publications, every
+    one now served by every worker. Return the other 404s sent in the ``tolerate`` periods."""
+    assert_no_server_error(report, allowed=allowed)
+    tolerated = assert_404_only_for_the_withdrawn_item(scenario, tolerate=tolerate)
+    assert_nothing_stale_past_the_bound(report)
+    assert_every_publication_served(scenario, at_least=at_least)
+    return tolerated

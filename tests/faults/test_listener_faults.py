@@ -7,13 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from tests.faults.checks import (
-    assert_404_only_for_the_withdrawn_item,
-    assert_every_publication_served,
-    assert_no_server_error,
-    assert_nothing_stale_past_the_bound,
-    samples_of,
-)
+from tests.faults.checks import assert_scenario_invariants, samples_of
 from tests.faults.harness import ConnectionInfo, Scenario, TcpProxy, wait_until
 
 LISTENER = "recovery-listener"
@@ -43,10 +37,7 @@ def test_publications_and_a_withdrawal_reach_every_worker_within_the_bound_after
     report = scenario.finish()
     print(report.summary(), report.workers)
 
-    assert_no_server_error(report)
-    assert_404_only_for_the_withdrawn_item(scenario)
-    assert_nothing_stale_past_the_bound(report)
-    assert_every_publication_served(scenario, at_least=4)
+    assert_scenario_invariants(scenario, report, at_least=4)
     # Each worker noticed that its listener missed changes, and opened a new one.
     reopened = listeners(scenario.proxy, after=scenario.faults[-1].began)
     assert len(reopened) == scenario.workers, scenario.proxy.connections()
@@ -75,10 +66,7 @@ def test_workers_stay_within_the_bound_while_no_listen_connection_can_be_opened(
     report = scenario.finish()
     print(report.summary(), report.workers, f"listening again after {reopened:.1f} s")
 
-    assert_no_server_error(report)
-    assert_404_only_for_the_withdrawn_item(scenario)
-    assert_nothing_stale_past_the_bound(report)
-    assert_every_publication_served(scenario, at_least=4)
+    assert_scenario_invariants(scenario, report, at_least=4)
     # Keep answering: the attempts to open a listener do not hold up the requests.
     fault = scenario.faults[-1]
     samples = samples_of(scenario)

@@ -6,13 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from tests.faults.checks import (
-    assert_404_only_for_the_withdrawn_item,
-    assert_every_publication_served,
-    assert_no_server_error,
-    assert_nothing_stale_past_the_bound,
-    samples_of,
-)
+from tests.faults.checks import assert_scenario_invariants, samples_of
 from tests.faults.harness import (
     PUBLISHED,
     Poller,
@@ -46,10 +40,7 @@ def test_reads_go_on_at_once_while_redis_is_killed_and_the_outage_is_logged_once
     report = scenario.finish()
     print(report.summary())
 
-    assert_no_server_error(report)
-    assert_404_only_for_the_withdrawn_item(scenario)
-    assert_nothing_stale_past_the_bound(report)
-    assert_every_publication_served(scenario, at_least=3)
+    assert_scenario_invariants(scenario, report, at_least=3)
     # Never stuck waiting on Redis: its calls give up after 100 ms.
     assert report.p99 < 0.5 and report.max_latency < 2, report.summary()
     assert set(own_key.counts()) == {200}, own_key.counts()
@@ -78,10 +69,7 @@ def test_reads_stay_fast_while_redis_is_frozen(
     report = scenario.finish()
     print(report.summary())
 
-    assert_no_server_error(report)
-    assert_404_only_for_the_withdrawn_item(scenario)
-    assert_nothing_stale_past_the_bound(report)
-    assert_every_publication_served(scenario, at_least=3)
+    assert_scenario_invariants(scenario, report, at_least=3)
     frozen = scenario.faults[-1]
     during = [s.elapsed for s in samples_of(scenario) if frozen.began <= s.started < frozen.ended]
     assert len(during) > 100

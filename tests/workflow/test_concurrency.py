@@ -14,7 +14,7 @@ from content.errors import DomainError
 from content.kinds import Kind
 from content.models import Approval, AuditEntry, Version, VersionState
 from tests import builders
-from tests.factories import EditorFactory, ReviewerFactory
+from tests.factories import EditorFactory, ReviewerFactory, plan_item
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 
@@ -164,16 +164,12 @@ def test_two_reviewers_publishing_a_plan_at_once_give_one_publication():
     editor, first, second = EditorFactory(), ReviewerFactory(), ReviewerFactory()
     builders.published(editor, first, slug="legs-up-the-wall")
     for n in range(ROUNDS):
-        content = workflow.PlanContent.build(
-            title="Wind-down",
-            summary="Evening routine.",
-            change_note="First version.",
+        version = builders.approved_plan(
+            editor,
+            first,
+            slug=f"race-plan-{n}",
             duration_weeks=2,
-            items=[workflow.PlanItemSpec("legs-up-the-wall", "evening", 1, 2, "daily", 1)],
-        )
-        draft = workflow.create_plan(user=editor, slug=f"race-plan-{n}", content=content)
-        version = builders.approve_fully(
-            workflow.submit_for_review(version=draft, user=editor), first
+            items=[plan_item("legs-up-the-wall", "evening", 1, weeks=(1, 2))],
         )
         results = race(
             lambda v=version: workflow.publish(version=v, user=first),
