@@ -62,21 +62,14 @@ class VersionContent:
     @classmethod
     def build(cls, **data: Any) -> VersionContent:
         """Build from plain data (dicts and lists), as a loader or a test writes it."""
-        data = dict(data)
-        data["goals"] = tuple(data.get("goals", ()))
-        data["contraindications"] = tuple(
-            c if isinstance(c, LinkSpec) else LinkSpec(**c)
-            for c in data.get("contraindications", ())
+        return cls(
+            **_built(
+                data,
+                contraindications=LinkSpec,
+                interactions=InteractionSpec,
+                citations=CitationSpec,
+            )
         )
-        data["interactions"] = tuple(
-            i if isinstance(i, InteractionSpec) else InteractionSpec(**i)
-            for i in data.get("interactions", ())
-        )
-        data["citations"] = tuple(
-            c if isinstance(c, CitationSpec) else CitationSpec(**c)
-            for c in data.get("citations", ())
-        )
-        return cls(**data)
 
 
 @dataclass(frozen=True)
@@ -111,12 +104,19 @@ class PlanContent:
 
     @classmethod
     def build(cls, **data: Any) -> PlanContent:
-        data = dict(data)
-        data["goals"] = tuple(data.get("goals", ()))
-        data["items"] = tuple(
-            i if isinstance(i, PlanItemSpec) else PlanItemSpec(**i) for i in data.get("items", ())
+        """Build from plain data (dicts and lists), as a loader or a test writes it."""
+        return cls(**_built(data, items=PlanItemSpec))
+
+
+def _built(data: dict[str, Any], **specs: type) -> dict[str, Any]:
+    """``data`` with its goals as a tuple and each list named in ``specs`` as a tuple of that
+    spec (dicts turned into it, specs kept)."""
+    built = {**data, "goals": tuple(data.get("goals", ()))}
+    for name, spec in specs.items():
+        built[name] = tuple(
+            entry if isinstance(entry, spec) else spec(**entry) for entry in data.get(name, ())
         )
-        return cls(**data)
+    return built
 
 
 Content = VersionContent | PlanContent
