@@ -40,6 +40,14 @@ def _goal_choices() -> list[tuple[str, str]]:
     return list(Goal.objects.values_list("slug", "name"))
 
 
+EVIDENCE_HELP = (
+    "The strongest evidence the citations give for what this content claims. A: systematic "
+    "reviews, meta-analyses or high-quality randomised controlled trials. B: smaller or "
+    "less rigorous trials, cohort studies. C: expert opinion, clinical guidance. D: "
+    "anecdote, laboratory (in vitro) studies or theory."
+)
+
+
 class VersionForm(forms.Form):
     """What every version says; the kind's details and a plan's duration are added per kind."""
 
@@ -67,7 +75,11 @@ class VersionForm(forms.Form):
                 min_value=1, max_value=52, label="Duration (weeks)"
             )
         else:
-            self.fields["evidence_level"] = forms.ChoiceField(choices=EvidenceLevel.choices)
+            # No default: health content never claims evidence unless an editor chooses it.
+            self.fields["evidence_level"] = forms.ChoiceField(
+                choices=[("", "Choose the evidence behind this content…"), *EvidenceLevel.choices],
+                help_text=EVIDENCE_HELP,
+            )
             self.fields["details"] = JSONFormField(
                 schema=DETAILS_SCHEMAS[kind], label=f"{Kind(kind).label} details"
             )

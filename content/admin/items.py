@@ -8,6 +8,8 @@ function and show its message, success or refusal. They hold no rule of their ow
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
@@ -182,22 +184,18 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
 
     def _save_draft(self, request, draft: Version, forms: ContentForms):
         """Save the editor's form into the draft; on refusal keep what they typed."""
-        if not forms.is_valid():
-            messages.error(request, "Please correct the errors below; nothing was saved.")
-            return False, None
-        try:
-            workflow.edit_draft(
+        saved, problems = _save(
+            request,
+            forms,
+            lambda: workflow.edit_draft(
                 version=draft,
                 user=request.user,
                 content=forms.content(),
                 expected_edit_count=forms.version.cleaned_data["edit_count"] or 0,
-            )
-        except ContentInvalid as exc:
-            messages.error(request, f"Nothing was saved. {exc}")
-            return False, [m for found in exc.errors.values() for m in found]
-        except DomainError as exc:
-            messages.error(request, str(exc))
-            return False, None
+            ),
+        )
+        if saved is None:
+            return False, problems
         messages.success(request, f"Draft version {draft.number} saved.")
         return True, None
 
@@ -213,22 +211,16 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
         forms = ContentForms(kind, data=request.POST if request.method == "POST" else None)
         slug = request.POST.get("slug", "").strip()
         problems = None
-        if request.method == "POST" and forms.is_valid():
-            try:
+        if request.method == "POST":
+
+            def create() -> Version:
+                user, content = request.user, forms.content()
                 if kind == PLAN:
-                    draft = workflow.create_plan(
-                        user=request.user, slug=slug, content=forms.content()
-                    )
-                else:
-                    draft = workflow.create_component(
-                        user=request.user, kind=kind, slug=slug, content=forms.content()
-                    )
-            except ContentInvalid as exc:
-                messages.error(request, f"Nothing was saved. {exc}")
-                problems = [m for found in exc.errors.values() for m in found]
-            except DomainError as exc:
-                messages.error(request, str(exc))
-            else:
+                    return workflow.create_plan(user=user, slug=slug, content=content)
+                return workflow.create_component(user=user, kind=kind, slug=slug, content=content)
+
+            draft, problems = _save(request, forms, create)
+            if draft is not None:
                 messages.success(request, f"'{slug}' created as draft version 1.")
                 return HttpResponseRedirect(self._url("change", draft.item_id))
         context = self._context(
@@ -257,6 +249,23 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
         else:
             messages.success(request, done)
         return back
+
+
+def _save(request, forms: ContentForms, write: Callable[[], Version]):
+    """Run ``write`` (a domain function saving what the editor typed) if the form is valid.
+    Return the version it wrote, or None, having said why, with the domain's problems to
+    list (the form keeps what was typed)."""
+    if not forms.is_valid():
+        messages.error(request, "Please correct the errors below; nothing was saved.")
+        return None, None
+    try:
+        return write(), None
+    except ContentInvalid as exc:
+        messages.error(request, f"Nothing was saved. {exc}")
+        return None, [m for found in exc.errors.values() for m in found]
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return None, None
 
 
 @admin.register(Component)

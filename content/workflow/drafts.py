@@ -132,33 +132,32 @@ def _create_item(
 ) -> Version:
     policy.require(user, policy.CREATE, "create content")
     if kind not in kinds:
-        raise ContentInvalid(
-            f"Unknown kind '{kind}'; choose one of {', '.join(kinds)}.",
-            {"kind": [f"unknown kind '{kind}'"]},
-        )
+        message = f"Unknown kind '{kind}'; choose one of {', '.join(kinds)}."
+        raise ContentInvalid(message, {"kind": [f"kind: {message}"]})
     try:
         slug_validator(slug)
     except ValidationError:
-        raise ContentInvalid(
-            f"'{slug}' is not a valid slug: use lower-case letters, digits and single hyphens.",
-            {"slug": ["invalid"]},
-        ) from None
-    if ContentItem.objects.filter(slug=slug).exists():
-        raise ContentInvalid(
-            f"The slug '{slug}' is already taken; choose another.", {"slug": ["taken"]}
+        message = (
+            f"'{slug}' is not a valid slug: use lower-case letters, digits and single hyphens."
         )
+        raise ContentInvalid(message, {"slug": [f"slug: {message}"]}) from None
+    if ContentItem.objects.filter(slug=slug).exists():
+        raise _slug_taken(slug)
     validate_content(kind=kind, slug=slug, content=content)
     try:
         with transaction.atomic():
             item = ContentItem.objects.create(kind=kind, slug=slug, created_by=user)
     except IntegrityError:
-        raise ContentInvalid(
-            f"The slug '{slug}' is already taken; choose another.", {"slug": ["taken"]}
-        ) from None
+        raise _slug_taken(slug) from None
     version = Version(item=item, number=1, created_by=user)
     _write_content(version, content)
     record(version=version, action=AuditAction.CREATE, actor=user, from_state="")
     return version
+
+
+def _slug_taken(slug: str) -> ContentInvalid:
+    message = f"The slug '{slug}' is already taken; choose another."
+    return ContentInvalid(message, {"slug": [f"slug: {message}"]})
 
 
 @atomic_action

@@ -26,8 +26,11 @@ def vocabulary():
     GoalFactory(slug="sleep", name="Sleep")
 
 
-def write_supplement(page, live_server, slug: str) -> None:
-    """Fill in the add form of a supplement: a dose and an `avoid` link to pregnancy."""
+def write_supplement(
+    page, live_server, slug: str, *, evidence: str | None = "C", created: bool = True
+) -> None:
+    """Fill in the add form of a supplement: a dose and an `avoid` link to pregnancy; choose
+    the evidence level unless ``evidence`` is None. ``created``: the draft must be created."""
     page.goto(f"{live_server.url}/admin/content/component/add/")
     page.click("text=Supplement")
     page.fill("#id_slug", slug)
@@ -36,7 +39,8 @@ def write_supplement(page, live_server, slug: str) -> None:
     page.fill("#id_body", "Take it with food.\n\n**Stay under 350 mg a day** from supplements.")
     page.check("text=Sleep")
     page.fill("#id_change_note", "First version.")
-    page.select_option("#id_evidence_level", "C")
+    if evidence is not None:
+        page.select_option("#id_evidence_level", evidence)
     # The kind's details are a real form, one labelled field per detail.
     page.fill('[name="rjf§dose§amount"]', "200")
     page.select_option('[name="rjf§dose§unit"]', "mg")
@@ -53,7 +57,8 @@ def write_supplement(page, live_server, slug: str) -> None:
         "#id_citations-0-url", "https://ods.od.nih.gov/factsheets/Magnesium-HealthProfessional/"
     )
     page.click("text=Create draft")
-    expect(page.locator(".messagelist")).to_contain_text("created as draft version 1")
+    if created:
+        expect(page.locator(".messagelist")).to_contain_text("created as draft version 1")
 
 
 def test_an_editor_writes_a_supplement_and_two_reviewers_approve_and_publish_it(
@@ -112,6 +117,40 @@ def test_an_editor_writes_a_supplement_and_two_reviewers_approve_and_publish_it(
     assert "magnesium-night" in [c["slug"] for c in listed["results"]]
     personal = page.request.get(f"{live_server.url}/api/v1/components/?profile=pregnancy").json()
     assert "magnesium-night" not in [c["slug"] for c in personal["results"]]
+
+
+def test_new_content_claims_no_evidence_until_the_editor_chooses_a_level(
+    page, live_server, log_in, vocabulary
+):
+    log_in(EditorFactory(is_staff=True))
+    page.goto(f"{live_server.url}/admin/content/component/add/?kind=supplement")
+    expect(page.locator("#id_evidence_level")).to_have_value("")
+    expect(page.locator("#draft-form")).to_contain_text("A: systematic reviews, meta-analyses")
+
+    write_supplement(page, live_server, "magnesium-unrated", evidence=None, created=False)
+    expect(page.locator(".messagelist")).to_contain_text("nothing was saved")
+    expect(page.locator(".form-row.errors")).to_contain_text("This field is required")
+    expect(page.locator("#id_title")).to_have_value("Magnesium glycinate at night")  # kept
+    assert not ContentItem.objects.filter(slug="magnesium-unrated").exists()
+
+    page.select_option("#id_evidence_level", "B")
+    page.click("text=Create draft")
+    expect(page.locator(".messagelist")).to_contain_text("created as draft version 1")
+    assert Version.objects.get(item__slug="magnesium-unrated").evidence_level == "B"
+
+
+def test_a_taken_slug_is_refused_in_words_and_what_was_typed_is_kept(
+    page, live_server, log_in, vocabulary
+):
+    log_in(EditorFactory(is_staff=True))
+    write_supplement(page, live_server, "magnesium-night")
+    write_supplement(page, live_server, "magnesium-night", created=False)
+    message = "slug: The slug 'magnesium-night' is already taken; choose another."
+    expect(page.locator("#problems")).to_contain_text(message)
+    expect(page.locator("#id_summary")).to_have_value(
+        "200 mg of magnesium as glycinate with the evening meal."
+    )
+    assert ContentItem.objects.filter(slug="magnesium-night").count() == 1
 
 
 def test_a_reviewer_who_wrote_the_version_cannot_approve_it_even_by_posting(
