@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
 class ContentConfig(AppConfig):
+    default = True  # this module also holds the admin's config, below
     name = "content"
     verbose_name = "Recovery content"
 
@@ -15,3 +17,10 @@ class ContentConfig(AppConfig):
         post_migrate.connect(
             ensure_delivery_state, sender=self, dispatch_uid="content.ensure_delivery_state"
         )
+
+
+class RecoveryAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, with the product's own site (``recovery.admin_site.RecoverySite``)."""
+
+    default = False  # named in INSTALLED_APPS
+    default_site = "recovery.admin_site.RecoverySite"

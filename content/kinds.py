@@ -59,11 +59,17 @@ def _text(title: str, **extra: Any) -> dict[str, Any]:
     return {"type": "string", "title": title, "minLength": 1, "maxLength": 500, **extra}
 
 
-def _text_list(title: str, *, min_items: int = 0) -> dict[str, Any]:
+def _text_list(title: str, *, min_items: int = 0, multiline: bool = False) -> dict[str, Any]:
+    """A list of texts of up to 500 characters each. ``multiline``: the admin form shows each
+    as a box of several lines (django-jsonform's ``widget`` keyword, which validation ignores)
+    instead of one line, for sentences such as steps."""
+    item: dict[str, Any] = {"type": "string", "minLength": 1, "maxLength": 500}
+    if multiline:
+        item["widget"] = "textarea"
     return {
         "type": "array",
         "title": title,
-        "items": {"type": "string", "minLength": 1, "maxLength": 500},
+        "items": item,
         "minItems": min_items,
         "maxItems": 50,
     }
@@ -121,7 +127,7 @@ DETAILS_SCHEMAS: dict[str, dict[str, Any]] = {
     Kind.YOGA: _object(
         "Yoga details",
         {
-            "steps": _text_list("Steps", min_items=1),
+            "steps": _text_list("Steps", min_items=1, multiline=True),
             "duration_minutes": {
                 "type": "number",
                 "title": "Duration (minutes)",
@@ -166,7 +172,7 @@ DETAILS_SCHEMAS: dict[str, dict[str, Any]] = {
                 "title": "Clock time (HH:MM, optional)",
                 "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
             },
-            "steps": _text_list("Steps", min_items=1),
+            "steps": _text_list("Steps", min_items=1, multiline=True),
         },
         ["timing", "steps"],
     ),
@@ -242,3 +248,24 @@ def validate_details(kind: str, details: Any) -> None:
     errors = sorted(schema_validator.iter_errors(details), key=lambda e: list(e.absolute_path))
     if errors:
         raise ValidationError({"details": [_describe(e) for e in errors]})
+
+
+#: Keywords only the admin's form (django-jsonform) reads; the OpenAPI document leaves them out.
+FORM_KEYWORDS = {"widget"}
+
+
+def without_form_keywords(schema: Any) -> Any:
+    """``schema`` without the form's own keywords (property names are kept, whatever they are)."""
+    if isinstance(schema, list):
+        return [without_form_keywords(value) for value in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {
+        key: (
+            {name: without_form_keywords(sub) for name, sub in value.items()}
+            if key == "properties"
+            else without_form_keywords(value)
+        )
+        for key, value in schema.items()
+        if key not in FORM_KEYWORDS
+    }

@@ -105,7 +105,7 @@ if PRODUCTION:
         )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "content.apps.RecoveryAdminConfig",  # django.contrib.admin, with the product's site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

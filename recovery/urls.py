@@ -14,3 +14,5 @@ if os.environ.get("BENCHMARK_CEILING_FILE"):  # only while bench/delivery.py run
     from .benchmark_ceiling import ceiling
 
     urlpatterns.append(path("bench/ceiling/", ceiling))
+
+handler400 = "recovery.errors.bad_request"

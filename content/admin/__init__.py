@@ -1,4 +1,5 @@
 """Admin screens. Vocabularies and API keys are managed here by reviewers; the editors'
-and reviewers' content screens are built on ``content.workflow``."""
+and reviewers' content screens are built on ``content.workflow``. The site itself (its name,
+its home page) is ``recovery.admin_site``."""
 
 from . import items, keys, review_queue, vocabulary  # noqa: F401  (registers the model admins)

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from content import workflow
 from content.errors import InvalidTransition
-from content.models import ContentItem, Version
+from content.models import ContentItem, Version, VersionState
 from content.workflow import Action
 from content.workflow.offers import ItemVersions
 
@@ -77,6 +77,22 @@ def _roll_back(request: HttpRequest, version: Version) -> str:
     )
 
 
+def _discard(request: HttpRequest, version: Version) -> str:
+    slug = version.item.slug
+    version = workflow.discard(
+        version=version, user=request.user, reason=request.POST.get("reason", "")
+    )
+    if version.item.discarded_at is not None:
+        return f"Draft '{slug}' was discarded; its slug is free again."
+    live = Version.objects.filter(item_id=version.item_id, state=VersionState.PUBLISHED).first()
+    if live is not None:
+        return (
+            f"Version {version.number} was discarded; "
+            f"the published version {live.number} stays live."
+        )
+    return f"Version {version.number} was discarded; '{slug}' keeps its slug and its history."
+
+
 #: The buttons (the draft form's "Save draft" is the change page's own form).
 BUTTONS: dict[Action, Perform] = {
     Action.REVISE: _revise,
@@ -87,6 +103,7 @@ BUTTONS: dict[Action, Perform] = {
     Action.SCHEDULE: _schedule,
     Action.WITHDRAW: _withdraw,
     Action.ROLL_BACK: _roll_back,
+    Action.DISCARD: _discard,
 }
 
 #: What a vanished target is called in the refusal ("There is no draft any more").
@@ -99,12 +116,14 @@ _TARGET_NAMES = {
     Action.SCHEDULE: "approved version",
     Action.WITHDRAW: "published version",
     Action.ROLL_BACK: "such version",
+    Action.DISCARD: "draft to discard",
 }
 
 
-def perform(request: HttpRequest, item: ContentItem, versions: ItemVersions) -> str:
-    """Take the action the posted form names on the version it applies to; return what was
-    done, or raise the domain's refusal."""
+def posted_action(
+    request: HttpRequest, item: ContentItem, versions: ItemVersions
+) -> tuple[Action, Version]:
+    """The action the posted form names and the version it applies to, or the refusal."""
     name = request.POST.get("action", "")
     if name not in BUTTONS:
         raise InvalidTransition(f"Unknown action {name!r}.")
@@ -116,6 +135,11 @@ def perform(request: HttpRequest, item: ContentItem, versions: ItemVersions) -> 
         version = versions.target(action)
     if version is None:
         raise InvalidTransition(f"There is no {_TARGET_NAMES[action]} any more; reload the page.")
+    return action, version
+
+
+def perform(request: HttpRequest, action: Action, version: Version) -> str:
+    """Take ``action`` on ``version``; return what was done, or raise the domain's refusal."""
     return BUTTONS[action](request, version)
 
 

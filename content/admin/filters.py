@@ -1,4 +1,5 @@
-"""The change lists' filters: kind, working state, review overdue, waiting for my review."""
+"""The change lists' filters: kind, working state, review overdue, waiting for my review,
+flagged for review."""
 
 from __future__ import annotations
 
@@ -64,4 +65,17 @@ class WaitingForMyReviewFilter(admin.SimpleListFilter):
         if self.value() == "yes":
             waiting = workflow.awaiting_review_by(request.user)
             return queryset.filter(versions__in=waiting).distinct()
+        return queryset
+
+
+class FlaggedFilter(admin.SimpleListFilter):
+    title = "flagged for review"
+    parameter_name = "flagged"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Flagged for review")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.exclude(flagged_for_review="")
         return queryset

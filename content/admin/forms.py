@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.functional import cached_property
 from django_jsonform.forms.fields import JSONFormField
 
 from content.kinds import DETAILS_SCHEMAS, PLAN, Frequency, Kind, Slot
@@ -26,6 +27,7 @@ from content.workflow import (
     PlanItemSpec,
     VersionContent,
 )
+from content.workflow.validation import MAX_BODY_CHARS
 
 TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 80})
 BLANK = ("", "---------")
@@ -55,8 +57,11 @@ class VersionForm(forms.Form):
     summary = forms.CharField(max_length=1000, widget=TEXTAREA)
     body = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 12, "cols": 80}),
-        help_text="Markdown. Served as Markdown and as sanitised HTML.",
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 60, "data-max-length": MAX_BODY_CHARS}),
+        help_text=(
+            f"Markdown, up to {MAX_BODY_CHARS:,} characters. Apps receive it as Markdown and "
+            "as the HTML shown beside it; raw HTML is not passed on."
+        ),
     )
     goals = forms.MultipleChoiceField(
         required=False, widget=forms.CheckboxSelectMultiple, choices=()
@@ -76,13 +81,26 @@ class VersionForm(forms.Form):
             )
         else:
             # No default: health content never claims evidence unless an editor chooses it.
+            # A draft may be saved without it; submitting asks for it.
             self.fields["evidence_level"] = forms.ChoiceField(
-                choices=[("", "Choose the evidence behind this content…"), *EvidenceLevel.choices],
+                required=False,
+                choices=[("", "Not chosen yet (required to submit)"), *EvidenceLevel.choices],
                 help_text=EVIDENCE_HELP,
             )
             self.fields["details"] = JSONFormField(
                 schema=DETAILS_SCHEMAS[kind], label=f"{Kind(kind).label} details"
             )
+
+    def clean_body(self) -> str:
+        # Not the field's max_length: the browser would cut a longer paste silently, where
+        # the page counts and warns, and this says so in words and keeps the text.
+        body = self.cleaned_data["body"]
+        if len(body) > MAX_BODY_CHARS:
+            raise forms.ValidationError(
+                f"The body is {len(body):,} characters long; the limit is {MAX_BODY_CHARS:,}. "
+                "Shorten it: nothing was saved, and your text is still here."
+            )
+        return body
 
 
 def _component_choices() -> list[tuple[str, str]]:
@@ -90,65 +108,127 @@ def _component_choices() -> list[tuple[str, str]]:
     return _choices(components)
 
 
-class LinkForm(forms.Form):
+NOTE = forms.Textarea(attrs={"rows": 3, "cols": 60})
+WEEK = forms.NumberInput(attrs={"class": "part-number"})
+
+
+class PartForm(forms.Form):
+    """One row of a version's parts. The choices of its choice fields are read from the
+    database once per formset (``read_choices``) and handed to each row as ``choices``."""
+
+    @classmethod
+    def read_choices(cls) -> dict[str, list[tuple[str, str]]]:
+        """Return the choices of the fields whose options live in the database, by field."""
+        return {}
+
+    def __init__(self, *args, choices: dict[str, list[tuple[str, str]]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, options in (self.read_choices() if choices is None else choices).items():
+            self.fields[name].choices = options
+
+
+class LinkForm(PartForm):
     contraindication = forms.ChoiceField(choices=())
     severity = forms.ChoiceField(choices=_choices(LinkSeverity.choices))
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    note = forms.CharField(widget=NOTE)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["contraindication"].choices = _choices(
-            (slug, f"{name} ({slug})")
-            for slug, name in Contraindication.objects.values_list("slug", "name")
-        )
+    @classmethod
+    def read_choices(cls):
+        names = Contraindication.objects.values_list("slug", "name")
+        return {"contraindication": _choices((slug, f"{name} ({slug})") for slug, name in names)}
 
 
-class InteractionForm(forms.Form):
+class InteractionForm(PartForm):
     component = forms.ChoiceField(choices=())
     severity = forms.ChoiceField(choices=_choices(InteractionSeverity.choices))
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "cols": 60}))
+    note = forms.CharField(widget=NOTE)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["component"].choices = _component_choices()
+    @classmethod
+    def read_choices(cls):
+        return {"component": _component_choices()}
 
 
-class CitationForm(forms.Form):
+class CitationForm(PartForm):
     title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"size": 60}))
     doi = forms.CharField(max_length=200, required=False, label="DOI")
     pmid = forms.CharField(max_length=20, required=False, label="PMID")
     url = forms.URLField(max_length=500, required=False, label="URL", assume_scheme="https")
 
 
-class PlanItemForm(forms.Form):
-    order = forms.IntegerField(min_value=1, widget=forms.NumberInput(attrs={"style": "width:4em"}))
+class PlanItemForm(PartForm):
+    order = forms.IntegerField(
+        min_value=1, widget=forms.NumberInput(attrs={"class": "part-number", "data-part-order": ""})
+    )
     component = forms.ChoiceField(choices=())
     slot = forms.ChoiceField(choices=_choices(Slot.choices))
-    week_from = forms.IntegerField(
-        min_value=1, widget=forms.NumberInput(attrs={"style": "width:4em"})
-    )
-    week_to = forms.IntegerField(
-        min_value=1, widget=forms.NumberInput(attrs={"style": "width:4em"})
-    )
+    week_from = forms.IntegerField(min_value=1, widget=WEEK)
+    week_to = forms.IntegerField(min_value=1, widget=WEEK)
     frequency = forms.ChoiceField(choices=_choices(Frequency.choices))
-    note = forms.CharField(required=False, widget=forms.TextInput(attrs={"size": 40}))
+    note = forms.CharField(required=False, widget=NOTE)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["component"].choices = _component_choices()
+    @classmethod
+    def read_choices(cls):
+        return {"component": _component_choices()}
 
 
-def _formset(form, prefix: str):
-    return forms.formset_factory(form, extra=1, can_delete=True), prefix
+class PartFormSet(forms.BaseFormSet):
+    """The rows of one part. Saved rows are ticked "Delete" to remove them; rows not saved
+    yet have no "Delete" (the page's script removes them, or they are left empty).
+
+    ``heading`` names the part and ``row_name`` one row of it, for the page; ``orderable``
+    rows get "Move up" / "Move down" buttons that renumber their ``order`` fields."""
+
+    heading = ""
+    row_name = ""
+    orderable = False
+
+    @cached_property
+    def _choices(self) -> dict[str, list[tuple[str, str]]]:
+        return self.form.read_choices()
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "choices": self._choices}
+
+
+def _formset(form, prefix: str, *, heading: str, row_name: str, orderable: bool = False):
+    """A formset of ``form`` with one empty row to fill: the page works without its script,
+    which adds more rows from the formset's ``empty_form``."""
+    formset = forms.formset_factory(
+        form, formset=PartFormSet, extra=1, can_delete=True, can_delete_extra=False
+    )
+    formset.heading, formset.row_name, formset.orderable = heading, row_name, orderable
+    return formset, prefix
 
 
 PART_FORMSETS = {
     "component": [
-        ("contraindications", *_formset(LinkForm, "links")),
-        ("interactions", *_formset(InteractionForm, "interactions")),
-        ("citations", *_formset(CitationForm, "citations")),
+        (
+            "contraindications",
+            *_formset(LinkForm, "links", heading="Contraindications", row_name="contraindication"),
+        ),
+        (
+            "interactions",
+            *_formset(
+                InteractionForm, "interactions", heading="Interactions", row_name="interaction"
+            ),
+        ),
+        (
+            "citations",
+            *_formset(CitationForm, "citations", heading="Citations", row_name="citation"),
+        ),
     ],
-    "plan": [("items", *_formset(PlanItemForm, "items"))],
+    "plan": [
+        (
+            "items",
+            *_formset(
+                PlanItemForm,
+                "items",
+                heading="Plan items (in order)",
+                row_name="plan item",
+                orderable=True,
+            ),
+        )
+    ],
 }
 
 

@@ -8,9 +8,11 @@ from django.template.response import TemplateResponse
 
 from content import workflow
 from content.models import Approval, AuditEntry, Version
+from content.workflow import Action, offers
 
 from .actions import whole_number
 from .diffing import side_by_side
+from .preview import body_preview
 
 
 class HistoryViews:
@@ -33,7 +35,7 @@ class HistoryViews:
         context = self._context(
             request,
             item,
-            title=f"History of {item}",
+            title=f"History of {versions[0].title if versions else item}",
             versions=versions,
             diff_url=self._url("diff", item.pk),
             change_url=self._url("change", item.pk),
@@ -53,13 +55,32 @@ class HistoryViews:
             f"Version {a.number} ({a.get_state_display().lower()})" if a else "Nothing (new item)",
             f"Version {b.number} ({b.get_state_display().lower()})",
         )
+        # The reviewer reads the diff, then decides here: approve or request changes on the
+        # version in review, when the diff shows it.
+        versions = offers.item_versions(item)
+        in_review = versions.target(Action.APPROVE)
+        decisions = (
+            [
+                (action.value, action.label)
+                for action in offers.offered_actions(request.user, versions)
+                if action in (Action.APPROVE, Action.REQUEST_CHANGES)
+            ]
+            if in_review is not None and in_review.pk == b.pk
+            else []
+        )
         context = self._context(
             request,
             item,
-            title=f"{item}: {f'version {a.number}' if a else 'nothing'} and version {b.number}",
+            title=f"{b.title}: {f'version {a.number}' if a else 'nothing'} and version {b.number}",
             a=a,
             b=b,
             table=table,
+            preview_a=body_preview(a.body) if a else None,
+            preview_b=body_preview(b.body),
+            shown=b if decisions else None,
+            actions=decisions,
+            progress=workflow.approval_progress(b) if decisions else None,
+            workflow_url=self._url("workflow", item.pk),
             numbers=list(
                 Version.objects.filter(item=item)
                 .order_by("-number")

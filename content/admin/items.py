@@ -24,12 +24,21 @@ from content.errors import ContentInvalid, DomainError
 from content.kinds import PLAN, Kind
 from content.models import WORKING_STATES, Component, ContentItem, Plan, Version, VersionState
 from content.workflow import Action, offers, policy
+from content.workflow.checks import CHECKS
 
-from .actions import BUTTONS, perform
+from .actions import BUTTONS, perform, posted_action
+from .confirmations import CONFIRMED, confirmation
 from .diffing import content_lines
-from .filters import KindFilter, ReviewOverdueFilter, WaitingForMyReviewFilter, WorkingStateFilter
+from .filters import (
+    FlaggedFilter,
+    KindFilter,
+    ReviewOverdueFilter,
+    WaitingForMyReviewFilter,
+    WorkingStateFilter,
+)
 from .forms import ContentForms, initial_from
 from .history import HistoryViews
+from .preview import body_preview, preview_view
 
 
 class ItemAdmin(HistoryViews, admin.ModelAdmin):
@@ -44,7 +53,12 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
         "next_review",
         "flagged",
     ]
-    list_filter = [WorkingStateFilter, ReviewOverdueFilter, WaitingForMyReviewFilter]
+    list_filter = [
+        WorkingStateFilter,
+        ReviewOverdueFilter,
+        WaitingForMyReviewFilter,
+        FlaggedFilter,
+    ]
     search_fields = ["slug", "versions__title", "versions__summary"]
     ordering = ["slug"]
     is_plan = False
@@ -70,6 +84,7 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            .filter(discarded_at__isnull=True)
             .annotate(
                 latest_title=Subquery(latest.values("title")[:1]),
                 working_state=Subquery(working.values("state")[:1]),
@@ -100,9 +115,15 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
             )
         return item.next_review_due
 
-    @admin.display(description="flagged", boolean=True)
+    @admin.display(description="flagged", ordering="flagged_for_review")
     def flagged(self, item):
-        return bool(item.flagged_for_review)
+        """A dash for an unflagged item; for a flagged one, why, shortened (in full on
+        hover and on its page)."""
+        reason = item.flagged_for_review
+        if not reason:
+            return "-"
+        shown = reason if len(reason) <= 60 else reason[:59].rstrip() + "…"
+        return format_html('<span class="flagged" title="{}">Flagged: {}</span>', reason, shown)
 
     # --- URLs ---
 
@@ -116,11 +137,15 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
                 name="{}_{}_workflow".format(*info),
             ),
             path("<int:object_id>/diff/", wrap(self.diff_view), name="{}_{}_diff".format(*info)),
+            path("preview/", wrap(self.preview_view), name="{}_{}_preview".format(*info)),
             *super().get_urls(),
         ]
 
     def _url(self, name: str, item_id: int) -> str:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=[item_id])
+
+    def _url_plain(self, name: str) -> str:
+        return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}")
 
     def _item(self, request, object_id) -> ContentItem:
         item = self.get_object(request, str(object_id))
@@ -135,6 +160,7 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
             "item": item,
             "title": str(item) if item else f"Add {self.opts.verbose_name}",
             "is_plan": self.is_plan,
+            "destructive": [action.value for action in CONFIRMED],
             **extra,
         }
 
@@ -144,60 +170,92 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
         item = self._item(request, object_id)
         versions = offers.item_versions(item)
         offered = offers.offered_actions(request.user, versions)
-        shown = versions.working or versions.published or versions.latest
         forms = problems = None
         if Action.EDIT in offered:
+            draft = versions.working
             if request.method == "POST":
                 forms = ContentForms(item.kind, data=request.POST)
-                saved, problems = self._save_draft(request, versions.working, forms)
-                if saved:
+                submit = "submit" in request.POST
+                saved, problems = _save(request, forms, lambda: self._edit(request, draft, forms))
+                if saved is not None and not submit:
+                    messages.success(request, f"Draft version {saved.number} saved.")
                     return HttpResponseRedirect(request.path)
+                if saved is not None:
+                    problems = self._submit_saved(request, saved)
+                    if problems is None:
+                        return HttpResponseRedirect(request.path)
+                    # Saved but not submitted: the form shows the draft as it now is.
+                    versions = offers.item_versions(item)
+                    offered = offers.offered_actions(request.user, versions)
+                    forms = self._draft_forms(versions.working)
             else:
-                content = workflow.read_content(versions.working)
-                forms = ContentForms(
-                    item.kind, initial=initial_from(content, versions.working.edit_count)
-                )
+                forms = self._draft_forms(draft)
         elif request.method == "POST":
             messages.error(request, "This version cannot be edited now; nothing was saved.")
             return HttpResponseRedirect(request.path)
+        shown = versions.working or versions.published or versions.latest
+        # A draft's form has its own "Save and submit" button: a separate Submit would send
+        # the draft as last saved, without what is typed in the form.
+        buttons = [a for a in offered if a in BUTTONS and not (forms and a == Action.SUBMIT)]
+        preview = None
+        if forms:
+            preview = body_preview(forms.version["body"].value() or "")
+        elif shown:
+            preview = body_preview(shown.body)
         context = self._context(
             request,
             item,
+            title=shown.title if shown else str(item),
             versions=versions,
             shown=shown,
             # The form shows a draft itself; other versions are shown as read-only lines.
             shown_lines=content_lines(workflow.read_content(shown)) if shown and not forms else [],
             forms=forms,
+            can_submit=Action.SUBMIT in offered,
             problems=problems,
-            actions=[(action.value, action.label) for action in offered if action in BUTTONS],
+            preview=preview,
+            actions=[(action.value, action.label) for action in buttons],
             workflow_url=self._url("workflow", item.pk),
             history_url=self._url("history", item.pk),
+            preview_url=self._url_plain("preview"),
             approvals=list(
                 workflow.valid_approvals(shown).select_related("reviewer__reviewer_profile")
             )
             if shown
             else [],
             progress=workflow.approval_progress(shown) if shown else None,
+            time_zone=timezone.get_current_timezone_name(),
             media=self.media + forms.media if forms else self.media,
         )
         return TemplateResponse(request, "admin/content/item_change.html", context)
 
-    def _save_draft(self, request, draft: Version, forms: ContentForms):
-        """Save the editor's form into the draft; on refusal keep what they typed."""
-        saved, problems = _save(
-            request,
-            forms,
-            lambda: workflow.edit_draft(
-                version=draft,
-                user=request.user,
-                content=forms.content(),
-                expected_edit_count=forms.version.cleaned_data["edit_count"] or 0,
-            ),
+    def _draft_forms(self, draft: Version) -> ContentForms:
+        content = workflow.read_content(draft)
+        return ContentForms(draft.item.kind, initial=initial_from(content, draft.edit_count))
+
+    def _edit(self, request, draft: Version, forms: ContentForms) -> Version:
+        """Save the editor's form into the draft (refused if someone saved it since)."""
+        return workflow.edit_draft(
+            version=draft,
+            user=request.user,
+            content=forms.content(),
+            expected_edit_count=forms.version.cleaned_data["edit_count"] or 0,
         )
-        if saved is None:
-            return False, problems
-        messages.success(request, f"Draft version {draft.number} saved.")
-        return True, None
+
+    def _submit_saved(self, request, draft: Version) -> list[str] | None:
+        """Submit the draft just saved from the form. Return None when submitted, or the
+        problems that kept it from being submitted (what was typed is saved either way)."""
+        saved = f"Your changes are saved in draft version {draft.number}"
+        try:
+            workflow.submit_for_review(version=draft, user=request.user)
+        except ContentInvalid as exc:
+            messages.error(request, f"{saved}, but it was not submitted. {exc}")
+            return [m for found in exc.errors.values() for m in found]
+        except DomainError as exc:
+            messages.error(request, f"{saved}, but it was not submitted. {exc}")
+            return []
+        messages.success(request, f"{saved}, and it is submitted for review.")
+        return None
 
     # --- Adding an item: its first draft ---
 
@@ -231,6 +289,8 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
             slug=slug,
             forms=forms,
             problems=problems,
+            preview=body_preview(forms.version["body"].value() or ""),
+            preview_url=self._url_plain("preview"),
             media=self.media + forms.media,
         )
         return TemplateResponse(request, "admin/content/item_add.html", context)
@@ -242,13 +302,41 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
         back = HttpResponseRedirect(self._url("change", item.pk))
         if request.method != "POST":
             return back
+        versions = offers.item_versions(item)
         try:
-            done = perform(request, item, offers.item_versions(item))
+            action, version = posted_action(request, item, versions)
+            if action in CONFIRMED and request.POST.get("confirmed") != "yes":
+                CHECKS[action](user=request.user, version=version)  # refused now, not after
+                return self._confirm(request, item, action, version, versions)
+            done = perform(request, action, version)
         except DomainError as exc:
             messages.error(request, str(exc))
-        else:
-            messages.success(request, done)
+            return back
+        messages.success(request, done)
+        if ContentItem.objects.filter(pk=item.pk, discarded_at__isnull=False).exists():
+            # A discarded draft took its never-published item with it: back to the list.
+            return HttpResponseRedirect(reverse(f"admin:content_{self.opts.model_name}_changelist"))
         return back
+
+    def _confirm(self, request, item, action: Action, version: Version, versions) -> HttpResponse:
+        """Say what ``action`` will do and ask for a second, explicit click; nothing changes
+        until then."""
+        context = self._context(
+            request,
+            item,
+            title=f"{action.label}: {version.title}",
+            action=action,
+            version=version,
+            confirm=confirmation(action, version, versions),
+            workflow_url=self._url("workflow", item.pk),
+            change_url=self._url("change", item.pk),
+        )
+        return TemplateResponse(request, "admin/content/item_confirm.html", context)
+
+    def preview_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return preview_view(request)
 
 
 def _save(request, forms: ContentForms, write: Callable[[], Version]):

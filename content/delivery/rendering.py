@@ -43,6 +43,23 @@ def markdown_to_html(text: str) -> str:
     )
 
 
+_html_aware = MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+def raw_html_in(text: str) -> list[str]:
+    """The raw HTML in Markdown ``text`` (each opening tag or block's first line, once, in
+    order). ``markdown_to_html`` does not pass it through: apps show it escaped, as text."""
+    found: list[str] = []
+    for token in _html_aware.parse(text):
+        pieces = [token] if token.type == "html_block" else (token.children or [])
+        for piece in pieces:
+            if piece.type in ("html_block", "html_inline"):
+                tag = piece.content.strip().partition("\n")[0][:80]
+                if tag and not tag.startswith("</") and tag not in found:
+                    found.append(tag)
+    return found
+
+
 def dump(document: Any) -> str:
     """The compact UTF-8 JSON the API serves."""
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))

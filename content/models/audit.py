@@ -22,6 +22,7 @@ class AuditAction(models.TextChoices):
     REVISE = "revise", "Revise"
     ROLLBACK = "rollback", "Roll back"
     FLAG = "flag", "Flag for review"
+    DISCARD = "discard", "Discard"
 
 
 #: Actions whose actor wrote (part of) the version, and so may never review it.

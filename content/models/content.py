@@ -28,6 +28,8 @@ class VersionState(models.TextChoices):
     PUBLISHED = "published", "Published"
     SUPERSEDED = "superseded", "Superseded"
     WITHDRAWN = "withdrawn", "Withdrawn"
+    #: Thrown away before publication by its authors or a reviewer; never goes anywhere again.
+    DISCARDED = "discarded", "Discarded"
 
 
 #: A working version is one still on its way to publication; an item has at most one.
@@ -58,6 +60,9 @@ class ContentItem(models.Model):
     #: Set when something this item depends on changed under it (a plan whose component was
     #: withdrawn): reviewers should look at it. Cleared when a new version is published.
     flagged_for_review = models.TextField(blank=True)
+    #: Set when the item's only versions were discarded before any was published: its slug
+    #: was renamed to free it, and the item is kept (with its audit log) but shown nowhere.
+    discarded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["slug"]

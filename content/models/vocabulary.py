@@ -12,7 +12,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 
 slug_validator = RegexValidator(
-    r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+    r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z",
     "Use lower-case letters, digits and single hyphens, e.g. 'kidney-disease'.",
 )
 

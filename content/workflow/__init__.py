@@ -15,7 +15,7 @@ from .approvals import (
     with_approval_progress,
 )
 from .checks import Action
-from .drafts import create_component, create_plan, edit_draft, revise, roll_back
+from .drafts import create_component, create_plan, discard, edit_draft, revise, roll_back
 from .policy import review_policy
 from .publication import publish, publish_due, schedule_publication, withdraw
 from .review import approve, request_changes, submit_for_review
@@ -46,6 +46,7 @@ __all__ = [
     "content_hash",
     "create_component",
     "create_plan",
+    "discard",
     "edit_draft",
     "publish",
     "publish_due",

@@ -19,7 +19,7 @@ from content.errors import InvalidTransition, PermissionRefused
 from content.models import Version, VersionState
 
 from . import policy
-from .approvals import approval_progress, has_approved, refuse_own_version
+from .approvals import approval_progress, has_approved, refuse_own_version, wrote
 from .composition import check_composition
 from .snapshot import content_hash
 from .state import require_state
@@ -37,6 +37,7 @@ class Action(models.TextChoices):
     SCHEDULE = "schedule", "Schedule publication"
     WITHDRAW = "withdraw", "Withdraw"
     ROLL_BACK = "roll_back", "Roll back"
+    DISCARD = "discard", "Discard this draft"
 
 
 def check_edit(*, user: AbstractBaseUser, version: Version) -> None:
@@ -67,9 +68,19 @@ def _refuse_work_in_progress(version: Version) -> None:
 
 
 def check_revise(*, user: AbstractBaseUser, version: Version) -> None:
-    """Editors start a new draft from any version that is not a draft, once nothing else of
-    the item is being written or reviewed."""
+    """Editors start a new draft from any version that is not a draft nor discarded, once
+    nothing else of the item is being written or reviewed."""
     policy.require(user, policy.CREATE, "revise content")
+    if version.item.discarded_at is not None:
+        raise InvalidTransition(
+            f"'{version.item.slug}' was discarded before it was ever published; "
+            "create a new item instead."
+        )
+    if version.state == VersionState.DISCARDED:
+        raise InvalidTransition(
+            f"Version {version.number} of '{version.item.slug}' was discarded; "
+            "revise a version that was kept instead."
+        )
     _refuse_work_in_progress(version)
 
 
@@ -141,6 +152,39 @@ def check_withdraw(*, user: AbstractBaseUser, version: Version) -> None:
     require_state(version, VersionState.PUBLISHED, "withdraw")
 
 
+#: The states a version can be discarded in: written but not (or no longer) under review.
+DISCARDABLE_STATES = (VersionState.DRAFT, VersionState.CHANGES_REQUESTED)
+
+
+def check_discard(*, user: AbstractBaseUser, version: Version) -> None:
+    """A draft, or a version review sent back, can be thrown away by the editors who wrote
+    it or by a reviewer; what is in review, approved or was published never is.
+
+    The state is checked first: it costs no query, and every item page asks.
+    """
+    if version.state not in DISCARDABLE_STATES:
+        hint = " Withdraw it to take it down." if version.state == VersionState.PUBLISHED else ""
+        raise InvalidTransition(
+            f"Cannot discard version {version.number} of '{version.item.slug}': it is "
+            f"{version.get_state_display().lower()}, and only draft or changes requested "
+            f"versions can be.{hint}"
+        )
+    if not _may_discard(user, version):
+        raise PermissionRefused(
+            f"{user} may not discard version {version.number} of '{version.item.slug}': "
+            f"only the editors who wrote it or a reviewer ({policy.REVIEW}) may."
+        )
+
+
+def _may_discard(user: AbstractBaseUser, version: Version) -> bool:
+    """Reviewers may discard any draft; editors those they wrote (part of)."""
+    if not getattr(user, "is_active", False):
+        return False
+    if user.has_perm(policy.REVIEW):
+        return True
+    return user.has_perm(policy.EDIT) and wrote(user, version)
+
+
 #: Each action's check, in the order the buttons are shown.
 CHECKS: dict[Action, Callable[..., None]] = {
     Action.EDIT: check_edit,
@@ -152,4 +196,5 @@ CHECKS: dict[Action, Callable[..., None]] = {
     Action.SCHEDULE: check_schedule,
     Action.WITHDRAW: check_withdraw,
     Action.ROLL_BACK: check_roll_back,
+    Action.DISCARD: check_discard,
 }

@@ -1,4 +1,5 @@
-"""Writing content: create a component, edit its draft, revise or roll back to a new draft."""
+"""Writing content: create a component, edit its draft, revise or roll back to a new draft,
+or discard a draft."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from dataclasses import replace
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
+from django.utils import timezone
 
 from content.errors import ContentInvalid, StaleEdit
 from content.kinds import PLAN, Kind
@@ -29,10 +31,10 @@ from content.models.vocabulary import slug_validator
 
 from . import policy
 from .audit import record
-from .checks import check_edit, check_revise, check_roll_back
-from .snapshot import Content, PlanContent, VersionContent, read_content
+from .checks import check_discard, check_edit, check_revise, check_roll_back
+from .snapshot import Content, PlanContent, VersionContent, content_hash, read_content
 from .state import atomic_action, lock_item, lock_version, transition
-from .validation import validate_content
+from .validation import plain_text, validate_content
 
 
 def _write_content(version: Version, content: Content) -> None:
@@ -143,7 +145,7 @@ def _create_item(
         raise ContentInvalid(message, {"slug": [f"slug: {message}"]}) from None
     if ContentItem.objects.filter(slug=slug).exists():
         raise _slug_taken(slug)
-    validate_content(kind=kind, slug=slug, content=content)
+    validate_content(kind=kind, slug=slug, content=content, draft=True)
     try:
         with transaction.atomic():
             item = ContentItem.objects.create(kind=kind, slug=slug, created_by=user)
@@ -181,7 +183,7 @@ def edit_draft(
             f"since you opened it (edit {version.edit_count}, you had edit {expected_edit_count}). "
             "Reload it and apply your changes again; nothing was saved."
         )
-    validate_content(kind=version.item.kind, slug=version.item.slug, content=content)
+    validate_content(kind=version.item.kind, slug=version.item.slug, content=content, draft=True)
     version.edit_count += 1
     _write_content(version, content)
     record(version=version, action=AuditAction.EDIT, actor=user, from_state=VersionState.DRAFT)
@@ -213,10 +215,11 @@ def _new_draft_from(*, source: Version, user: AbstractBaseUser, action: str, cha
     source.item = item
     check = check_roll_back if action == AuditAction.ROLLBACK else check_revise
     check(user=user, version=source)
+    change_note = plain_text(change_note, "change_note")
     number = (Version.objects.filter(item=item).aggregate(n=Max("number"))["n"] or 0) + 1
     _close_working_version(item, user, number)
     content = read_content(source)
-    note = change_note.strip() or (
+    note = change_note or (
         f"Rolled back to version {source.number}."
         if action == AuditAction.ROLLBACK
         else f"Revision of version {source.number}."
@@ -250,3 +253,76 @@ def roll_back(*, version: Version, user: AbstractBaseUser, change_note: str = ""
     return _new_draft_from(
         source=version, user=user, action=AuditAction.ROLLBACK, change_note=change_note
     )
+
+
+@atomic_action
+def discard(*, version: Version, user: AbstractBaseUser, reason: str = "") -> Version:
+    """Throw away ``version``, a draft or a version sent back for changes; ``reason`` (if
+    given) is kept in the audit log.
+
+    The version is kept, as discarded, and never goes anywhere again. If nothing of its item
+    was ever published and nothing else of it is kept, the item goes with it: it is marked
+    discarded and its slug renamed, so that a new item can take the slug. An item that was
+    ever published keeps its slug, and apps keep receiving what they received.
+    """
+    version = lock_version(version)
+    check_discard(user=user, version=version)
+    item = version.item
+    frees_slug = discard_frees_slug(version)
+    comment = plain_text(reason, "reason") or "Discarded."
+    if frees_slug:
+        renamed = _discarded_slug(item)
+        comment = (
+            f"{comment.rstrip(' .')}; the slug '{item.slug}' is free again "
+            f"(the item is kept as '{renamed}')."
+        )
+    # A version that leaves draft holds the hash of what it says (here: what was thrown away).
+    sealed = {"content_hash": content_hash(version)} if version.state == VersionState.DRAFT else {}
+    transition(
+        version,
+        to=VersionState.DISCARDED,
+        action=AuditAction.DISCARD,
+        actor=user,
+        comment=comment,
+        **sealed,
+    )
+    if frees_slug:
+        item.slug, item.discarded_at = renamed, timezone.now()
+        ContentItem.objects.filter(pk=item.pk).update(
+            slug=item.slug, discarded_at=item.discarded_at
+        )
+    return version
+
+
+def discard_frees_slug(version: Version) -> bool:
+    """Whether discarding ``version`` takes its item with it and frees the slug: nothing else
+    of the item keeps the slug taken (``_kept_versions``)."""
+    return not _kept_versions(version.item, besides=version).exists()
+
+
+def _kept_versions(item: ContentItem, *, besides: Version):
+    """``item``'s versions other than ``besides`` that keep its slug taken: any that was
+    ever published (apps may have stored the slug) or is still on its way there."""
+    ever_published = (
+        Q(published_at__isnull=False)
+        | Q(superseded_at__isnull=False)  # set only when a published version is superseded
+        | Q(state__in=(VersionState.PUBLISHED, VersionState.WITHDRAWN))
+    )
+    return (
+        Version.objects.filter(item_id=item.pk)
+        .exclude(pk=besides.pk)
+        .filter(ever_published | Q(state__in=WORKING_STATES))
+    )
+
+
+def _discarded_slug(item: ContentItem) -> str:
+    """A valid, unused slug for the discarded ``item`` that still shows what it was called:
+    ``discarded-<id>-<slug>``, cut to the slug's maximum length."""
+    max_length = ContentItem._meta.get_field("slug").max_length
+    base = f"discarded-{item.pk}-{item.slug}"[:max_length].rstrip("-")
+    candidate, n = base, 1
+    while ContentItem.objects.filter(slug=candidate).exists():  # someone chose that name
+        n += 1
+        suffix = f"-{n}"
+        candidate = base[: max_length - len(suffix)].rstrip("-") + suffix
+    return candidate

@@ -22,11 +22,12 @@ class ItemVersions:
 
     working: Version | None
     published: Version | None
-    latest: Version | None
+    latest: Version | None  # the newest version that was not discarded
     restorable: list[Version]  # published at some time and not the one live now
 
     def target(self, action: Action) -> Version | None:
-        """The version ``action`` applies to on this page."""
+        """The version ``action`` applies to on this page: the working version unless said
+        otherwise (editing, submitting, reviewing, publishing and discarding it)."""
         if action == Action.WITHDRAW:
             return self.published
         if action == Action.REVISE:
@@ -42,8 +43,10 @@ def item_versions(item: ContentItem) -> ItemVersions:
         version.item = item
     working = next((v for v in versions if v.state in WORKING_STATES), None)
     published = next((v for v in versions if v.state == VersionState.PUBLISHED), None)
+    # A discarded draft is never shown nor revised: a new draft starts from what was kept.
+    latest = next((v for v in versions if v.state != VersionState.DISCARDED), None)
     restorable = [v for v in versions if v.published_at is not None and v != published]
-    return ItemVersions(working, published, versions[0] if versions else None, restorable)
+    return ItemVersions(working, published, latest, restorable)
 
 
 def offered_actions(user: AbstractBaseUser, versions: ItemVersions) -> list[Action]:

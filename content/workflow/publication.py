@@ -10,6 +10,7 @@ import logging
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from content.delivery.projection import project_publication, project_withdrawal
@@ -19,6 +20,7 @@ from content.models import AuditAction, ContentItem, Version, VersionState
 from . import policy
 from .checks import check_publish, check_publishable, check_schedule, check_withdraw
 from .state import atomic_action, lock_version, transition
+from .validation import plain_text
 
 logger = logging.getLogger(__name__)
 
@@ -125,14 +127,21 @@ def _publish_scheduled(candidate: Version, *, now: datetime) -> Version | None:
     )
 
 
+def published_plans_using(component: ContentItem) -> QuerySet[Version]:
+    """The published plan versions that include ``component``: withdrawing it flags them."""
+    return (
+        Version.objects.filter(state=VersionState.PUBLISHED, plan_items__component=component)
+        .select_related("item")
+        .distinct()
+        .order_by("item__slug")
+    )
+
+
 def _flag_plans_using(component: Version, *, user: AbstractBaseUser, reason: str) -> None:
     """A withdrawn component leaves every published plan that uses it: flag those plans for
     review, and say so in the audit log."""
-    plans = Version.objects.filter(
-        state=VersionState.PUBLISHED, plan_items__component_id=component.item_id
-    ).select_related("item")
     note = f"Component '{component.item.slug}' was withdrawn: {reason}"
-    for plan in plans.distinct():
+    for plan in published_plans_using(component.item):
         ContentItem.objects.filter(pk=plan.item_id).update(flagged_for_review=note)
         transition(
             plan,
@@ -148,17 +157,18 @@ def withdraw(*, version: Version, user: AbstractBaseUser, reason: str) -> Versio
     """Take the published ``version`` down at once; apps stop receiving it."""
     version = lock_version(version)
     check_withdraw(user=user, version=version)
-    if not reason.strip():
+    reason = plain_text(reason, "reason")
+    if not reason:
         raise InvalidTransition("Give a reason for withdrawing: it is kept in the audit log.")
     transition(
         version,
         to=VersionState.WITHDRAWN,
         action=AuditAction.WITHDRAW,
         actor=user,
-        comment=reason.strip(),
+        comment=reason,
         withdrawn_at=timezone.now(),
-        withdraw_reason=reason.strip(),
+        withdraw_reason=reason,
     )
-    _flag_plans_using(version, user=user, reason=reason.strip())
+    _flag_plans_using(version, user=user, reason=reason)
     project_withdrawal(version)
     return version

@@ -13,7 +13,7 @@ from .checks import check_approve, check_request_changes, check_submit
 from .composition import check_composition
 from .snapshot import content_hash, read_content
 from .state import atomic_action, lock_version, transition
-from .validation import validate_content
+from .validation import plain_text, validate_content
 
 
 @atomic_action
@@ -44,6 +44,7 @@ def approve(
     """
     version = lock_version(version)
     check_approve(user=user, version=version)
+    comment = plain_text(comment, "comment")
     if seen_hash != version.content_hash:
         raise InvalidTransition(
             f"The version you reviewed (hash {seen_hash[:12]}) is not the one in review "
@@ -74,7 +75,8 @@ def request_changes(*, version: Version, user: AbstractBaseUser, comment: str) -
     """Send ``version`` back to its editors with ``comment`` saying what to change."""
     version = lock_version(version)
     check_request_changes(user=user, version=version)
-    if not comment.strip():
+    comment = plain_text(comment, "comment")
+    if not comment:
         raise InvalidTransition(
             "Say what should change: requesting changes needs a comment for the editor."
         )
@@ -83,5 +85,5 @@ def request_changes(*, version: Version, user: AbstractBaseUser, comment: str) -
         to=VersionState.CHANGES_REQUESTED,
         action=AuditAction.REQUEST_CHANGES,
         actor=user,
-        comment=comment.strip(),
+        comment=comment,
     )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
@@ -33,13 +36,63 @@ def _validator_ok(validator, value: str) -> bool:
     return True
 
 
+#: The longest body an editor may write, in characters (a long article is 20,000).
+MAX_BODY_CHARS = 100_000
+
+
+#: PostgreSQL stores no NUL in text or JSON, and no reader means one: it is refused everywhere.
+NUL = "\x00"
+
+
+def _nul_refusal(where: str) -> str:
+    return f"{where}: contains a NUL character (\\x00), which cannot be stored; remove it."
+
+
+def _strings(value: Any, where: str):
+    """Each (where, text) in ``value``: its strings, the keys of its mappings included."""
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _strings(key, where)
+            yield from _strings(inner, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for i, inner in enumerate(value):
+            yield from _strings(inner, f"{where}[{i}]")
+
+
+def plain_text(text: str, field: str) -> str:
+    """``text`` (a comment, a reason, a change note) without its outer spaces, once it is
+    known to hold no NUL; ``field`` names it in the refusal."""
+    if NUL in text:
+        refusal = _nul_refusal(field)
+        raise ContentInvalid(f"The text is not valid: {refusal}", {field: [refusal]})
+    return text.strip()
+
+
+def _refuse_nul(content: Content) -> None:
+    """No text of ``content`` may hold a NUL; checked before anything it names is looked up."""
+    errors: dict[str, list[str]] = {}
+    for name, value in asdict(content).items():
+        for where, text in _strings(value, name):
+            _check(errors, name, NUL not in text, _nul_refusal(where))
+    _raise(errors)
+
+
 def _common(errors: dict[str, list[str]], content: Content) -> None:
-    """What components and plans alike must say: title, summary, change note, known goals."""
+    """What components and plans alike must say: title, summary, change note, known goals;
+    a body of at most ``MAX_BODY_CHARS``."""
     for name in ("title", "summary", "change_note"):
         _check(
             errors, name, bool(getattr(content, name).strip()), f"{name}: this field is required."
         )
     _check(errors, "title", len(content.title) <= 200, "title: at most 200 characters.")
+    _check(
+        errors,
+        "body",
+        len(content.body) <= MAX_BODY_CHARS,
+        f"body: at most {MAX_BODY_CHARS:,} characters; it has {len(content.body):,}.",
+    )
     known_goals = set(Goal.objects.filter(slug__in=content.goals).values_list("slug", flat=True))
     for slug_ in content.goals:
         _check(errors, "goals", slug_ in known_goals, f"goals: unknown goal '{slug_}'.")
@@ -54,19 +107,30 @@ def _raise(errors: dict[str, list[str]]) -> None:
         raise ContentInvalid(f"The content is not valid: {first}{more}", errors)
 
 
-def validate_content(*, kind: str, slug: str, content: Content) -> None:
-    """Raise ``ContentInvalid`` listing every problem with ``content`` for an item of ``kind``."""
+def validate_content(*, kind: str, slug: str, content: Content, draft: bool = False) -> None:
+    """Raise ``ContentInvalid`` listing every problem with ``content`` for an item of ``kind``.
+
+    A ``draft`` being saved may leave its evidence level unchosen; it is required to submit
+    (health content never claims evidence by default)."""
+    _refuse_nul(content)
     if isinstance(content, PlanContent):
         validate_plan_content(content)
         return
     errors: dict[str, list[str]] = {}
     _common(errors, content)
-    _check(
-        errors,
-        "evidence_level",
-        content.evidence_level in EvidenceLevel.values,
-        f"evidence_level: {content.evidence_level!r} is not allowed; choose one of A, B, C, D.",
-    )
+    if content.evidence_level or not draft:
+        _check(
+            errors,
+            "evidence_level",
+            bool(content.evidence_level),
+            "evidence_level: choose the evidence level (A, B, C or D) before submitting.",
+        )
+        _check(
+            errors,
+            "evidence_level",
+            content.evidence_level in EvidenceLevel.values or not content.evidence_level,
+            f"evidence_level: {content.evidence_level!r} is not allowed; choose one of A, B, C, D.",
+        )
     try:
         validate_details(kind, content.details)
     except ValidationError as exc:

@@ -73,7 +73,7 @@ def test_an_editor_writes_a_supplement_and_two_reviewers_approve_and_publish_it(
     write_supplement(page, live_server, "magnesium-night")
     expect(page.locator("#version-state")).to_have_text("Draft")
     screenshot("change-page-draft")
-    page.click("#action-submit input[type=submit]")
+    page.click("#save-and-submit")
     expect(page.locator("#version-state")).to_have_text("In review")
     expect(page.locator("#action-approve")).to_have_count(0)
     expect(page.locator("#action-publish")).to_have_count(0)
@@ -87,9 +87,8 @@ def test_an_editor_writes_a_supplement_and_two_reviewers_approve_and_publish_it(
     page.click("text=History and diff")
     page.click("#diff-form input[type=submit]")
     diff = page.locator("#diff table.diff")
-    expect(diff).to_contain_text("Details.dose.amount: 200")
-    expect(diff).to_contain_text("Contraindication pregnancy: avoid")
-    screenshot("diff")
+    expect(diff).to_contain_text("Dose \u203a Amount: 200")
+    expect(diff).to_contain_text("Contraindication Pregnancy (pregnancy): Avoid")
     page.go_back()
     page.go_back()
     page.fill("#approve-comment", "Dose and links checked against the fact sheet.")
@@ -119,7 +118,7 @@ def test_an_editor_writes_a_supplement_and_two_reviewers_approve_and_publish_it(
     assert "magnesium-night" not in [c["slug"] for c in personal["results"]]
 
 
-def test_new_content_claims_no_evidence_until_the_editor_chooses_a_level(
+def test_new_content_claims_no_evidence_and_cannot_be_submitted_without_a_level(
     page, live_server, log_in, vocabulary
 ):
     log_in(EditorFactory(is_staff=True))
@@ -127,16 +126,22 @@ def test_new_content_claims_no_evidence_until_the_editor_chooses_a_level(
     expect(page.locator("#id_evidence_level")).to_have_value("")
     expect(page.locator("#draft-form")).to_contain_text("A: systematic reviews, meta-analyses")
 
-    write_supplement(page, live_server, "magnesium-unrated", evidence=None, created=False)
-    expect(page.locator(".messagelist")).to_contain_text("nothing was saved")
-    expect(page.locator(".form-row.errors")).to_contain_text("This field is required")
-    expect(page.locator("#id_title")).to_have_value("Magnesium glycinate at night")  # kept
-    assert not ContentItem.objects.filter(slug="magnesium-unrated").exists()
+    # A draft may wait for its evidence level; submitting it may not.
+    write_supplement(page, live_server, "magnesium-unrated", evidence=None)
+    expect(page.locator("#id_evidence_level")).to_have_value("")
+    page.click("#save-and-submit")
+    expect(page.locator(".messagelist .error")).to_contain_text("it was not submitted")
+    expect(page.locator("#problems")).to_contain_text(
+        "choose the evidence level (A, B, C or D) before submitting"
+    )
+    expect(page.locator("#version-state")).to_have_text("Draft")
+    assert Version.objects.get(item__slug="magnesium-unrated").state == VersionState.DRAFT
 
     page.select_option("#id_evidence_level", "B")
-    page.click("text=Create draft")
-    expect(page.locator(".messagelist")).to_contain_text("created as draft version 1")
-    assert Version.objects.get(item__slug="magnesium-unrated").evidence_level == "B"
+    page.click("#save-and-submit")
+    expect(page.locator("#version-state")).to_have_text("In review")
+    version = Version.objects.get(item__slug="magnesium-unrated")
+    assert (version.state, version.evidence_level) == (VersionState.IN_REVIEW, "B")
 
 
 def test_a_taken_slug_is_refused_in_words_and_what_was_typed_is_kept(
@@ -159,7 +164,7 @@ def test_a_reviewer_who_wrote_the_version_cannot_approve_it_even_by_posting(
     both = UserFactory(is_staff=True, groups=["Editors", "Reviewers"])
     log_in(both)
     write_supplement(page, live_server, "magnesium-own")
-    page.click("#action-submit input[type=submit]")
+    page.click("#save-and-submit")
     expect(page.locator("#version-state")).to_have_text("In review")
     expect(page.locator("#action-approve")).to_have_count(0)
     expect(page.locator("#action-request_changes")).to_have_count(0)

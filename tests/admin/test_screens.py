@@ -109,7 +109,9 @@ def test_buttons_follow_who_may_act_and_a_refusal_shows_the_domains_message(clie
     actions = {a for a, _ in done.context["actions"]}
     assert actions == {"publish", "schedule"}
     workflow_post(client, version, action="publish")
-    withdrawn = workflow_post(client, version, action="withdraw", reason="A better source.")
+    withdrawn = workflow_post(
+        client, version, action="withdraw", reason="A better source.", confirmed="yes"
+    )
     assert messages_of(withdrawn) == ["Version 1 is withdrawn; apps no longer receive it."]
     assert AuditEntry.objects.filter(version=version, action="withdraw").exists()
 
@@ -120,7 +122,15 @@ def test_an_editor_rolls_back_to_a_chosen_version_through_the_page(client, team)
     builders.republished(first, editor, reviewer, second, title="Second")
 
     client.force_login(editor)
-    response = workflow_post(client, first, action="roll_back", version="1")
+    asked = client.post(
+        f"/admin/content/component/{first.item_id}/workflow/",
+        {"action": "roll_back", "version": "1"},
+    )
+    assert "Until it is approved and published, apps keep receiving version 2." in (
+        asked.content.decode()
+    )
+    assert not Version.objects.filter(item=first.item, number=3).exists()
+    response = workflow_post(client, first, action="roll_back", version="1", confirmed="yes")
     assert messages_of(response) == [
         "Version 3 is a new draft restoring version 1; it is reviewed like any change."
     ]
@@ -136,7 +146,7 @@ def test_the_diff_shows_what_changed_between_two_versions(client, team):
     client.force_login(reviewer)
     url = reverse("admin:content_component_diff", args=[first.item_id])
     html = client.get(f"{url}?a=1&b=2").content.decode()
-    assert 'class="diff_chg"' in html  # the changed line is highlighted
+    assert '<tr class="changed">' in html  # the changed line is highlighted
     text = re.sub(r"<[^>]+>", "", html).replace("&nbsp;", " ")
     assert "Title: Old title" in text and "Title: New title" in text
     history = client.get(reverse("admin:content_component_history", args=[first.item_id]))

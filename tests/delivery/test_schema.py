@@ -45,6 +45,14 @@ def test_each_kind_has_its_details_shape_in_the_schema(openapi):
         "IU",
         "ml",
     ]
+    # The admin's form keywords (a multi-line step) stay out of what app developers read.
+    yoga = schemas["ComponentYoga"]["properties"]["details"]
+    assert yoga["properties"]["steps"]["items"] == {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 500,
+    }
+    assert "widget" not in str(openapi)
 
 
 def test_parameters_carry_their_limits(openapi):

@@ -7,7 +7,7 @@ from typing import NamedTuple
 import pytest
 
 from content.errors import ContentInvalid, DomainError
-from content.models import Approval, AuditEntry, Version
+from content.models import Approval, AuditEntry, ContentItem, Version
 from tests import builders
 
 
@@ -38,8 +38,9 @@ def invalid(*, given=nothing, message=None, errors=None, **content) -> Refusal:
 
 
 def everything_written():
-    """Every version as stored, every approval and every audit entry."""
+    """Every item and version as stored, every approval and every audit entry."""
     return (
+        list(ContentItem.objects.order_by("pk").values()),
         list(Version.objects.order_by("pk").values()),
         list(Approval.objects.order_by("pk").values_list("pk", flat=True)),
         list(AuditEntry.objects.order_by("pk").values_list("pk", flat=True)),

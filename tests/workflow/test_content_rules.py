@@ -72,6 +72,30 @@ CONTENT_RULES = {
     "a_malformed_slug_is_refused": invalid(
         slug="Glycine Bedtime", message="'Glycine Bedtime' is not a valid slug: use lower-case "
         "letters, digits and single hyphens."),
+    "a_slug_ending_in_a_line_break_is_refused": invalid(
+        slug="glycine-bedtime\n", message="…is not a valid slug…"),
+    # PostgreSQL stores no NUL in text or JSON: refused before anything is looked up by it.
+    "a_nul_in_any_text_is_refused_with_where_it_is": invalid(
+        slug="glycine", title="Glycine\x00", goals=("sle\x00p",),
+        details={"pose_type": "restorative", "duration_minutes": 10, "steps": ["Lie\x00 down."]},
+        citations=(CitationSpec(title="A", url="https://example.org/\x00"),),
+        message="The content is not valid: title: contains a NUL character (\\x00), which "
+        "cannot be stored; remove it. (and 3 more)",
+        errors={
+            "title": ["title: contains a NUL character (\\x00), which cannot be stored; "
+                      "remove it."],
+            "details": ["details.steps[0]: contains a NUL character (\\x00), which cannot be "
+                        "stored; remove it."],
+            "goals": ["goals[0]: contains a NUL character (\\x00), which cannot be stored; "
+                      "remove it."],
+            "citations": ["citations[0].url: contains a NUL character (\\x00), which cannot "
+                          "be stored; remove it."],
+        }),
+    "a_nul_in_a_plan_is_refused": Refusal(
+        nothing,
+        lambda _, p: builders.draft_plan(p.editor, slug="nul-plan", summary="Sleep\x00"),
+        ContentInvalid, errors={"summary": [
+            "summary: contains a NUL character (\\x00), which cannot be stored; remove it."]}),
     "an_unknown_kind_is_refused": Refusal(
         nothing,
         lambda _, p: workflow.create_component(

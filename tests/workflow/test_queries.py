@@ -51,6 +51,10 @@ def test_each_step_from_draft_to_withdrawal_costs_a_fixed_number_of_queries(
     version = workflow.approve(version=version, user=reviewer, seen_hash=version.content_hash)
     step("publish again", lambda: workflow.publish(version=version, user=reviewer))
     step("withdraw", lambda: workflow.withdraw(version=version, user=reviewer, reason="Recall."))
+    version = workflow.revise(version=version, user=editor)
+    step("discard", lambda: workflow.discard(version=version, user=editor))
+    junk = builders.draft(editor, slug="junk")
+    step("discard a new item", lambda: workflow.discard(version=junk, user=editor))
 
     # Before the workflow's reshaping: 18, 17, 10, 13, 26, 22, 29, 13 (on SQLite).
     assert costs == {
@@ -62,4 +66,6 @@ def test_each_step_from_draft_to_withdrawal_costs_a_fixed_number_of_queries(
         "revise": 15,
         "publish again": 26 + _notify(),  # and the superseded version retired
         "withdraw": 13 + _notify(),
+        "discard": 12,  # the draft's hash sealed; nothing served changes, so no notification
+        "discard a new item": 14,  # and its slug renamed to free it
     }

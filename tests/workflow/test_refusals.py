@@ -10,7 +10,7 @@ from django.db import connection
 from django.utils import timezone
 
 from content import workflow
-from content.errors import InvalidTransition, PermissionRefused, StaleEdit
+from content.errors import ContentInvalid, InvalidTransition, PermissionRefused, StaleEdit
 from content.kinds import Kind
 from content.models import Version
 from content.workflow import InteractionSpec
@@ -57,6 +57,17 @@ def with_a_revision(published, editor, *, submit=False):
 
 def changes_requested(version, reviewer):
     workflow.request_changes(version=version, user=reviewer, comment="No.")
+    return version
+
+
+def discarded(version, user):
+    return workflow.discard(version=version, user=user)
+
+
+def deactivated(version):
+    """``version``, whose author has since left (their account is inactive)."""
+    version.created_by.is_active = False
+    version.created_by.save(update_fields=["is_active"])
     return version
 
 
@@ -152,6 +163,29 @@ REFUSALS = {
         lambda v, p: workflow.approve(version=v, user=p.reviewer, seen_hash="0" * 64),
         InvalidTransition, "The version you reviewed (hash 000000000000) is not the one in "
         "review (hash {v.content_hash:.12}); reload it and review what is there now."),
+    # --- What people write beside an action: PostgreSQL stores no NUL -------------------
+    "a_comment_with_a_nul_is_refused": Refusal(
+        lambda p: builders.in_review(p.editor),
+        lambda v, p: workflow.request_changes(version=v, user=p.reviewer, comment="Fix\x00 it."),
+        ContentInvalid, "The text is not valid: comment: contains a NUL character (\\x00), "
+        "which cannot be stored; remove it."),
+    "an_approval_comment_with_a_nul_is_refused": Refusal(
+        lambda p: builders.in_review(p.editor),
+        lambda v, p: workflow.approve(
+            version=v, user=p.reviewer, seen_hash=v.content_hash, comment="\x00"),
+        ContentInvalid, "…comment: contains a NUL character…"),
+    "a_withdraw_reason_with_a_nul_is_refused": Refusal(
+        lambda p: builders.published(p.editor, p.reviewer),
+        lambda v, p: workflow.withdraw(version=v, user=p.reviewer, reason="Recall\x00"),
+        ContentInvalid, "…reason: contains a NUL character…"),
+    "a_discard_reason_with_a_nul_is_refused": Refusal(
+        lambda p: builders.draft(p.editor),
+        lambda v, p: workflow.discard(version=v, user=p.editor, reason="\x00junk"),
+        ContentInvalid, "…reason: contains a NUL character…"),
+    "a_change_note_with_a_nul_is_refused": Refusal(
+        lambda p: builders.published(p.editor, p.reviewer),
+        lambda v, p: workflow.revise(version=v, user=p.editor, change_note="Update\x00"),
+        ContentInvalid, "…change_note: contains a NUL character…"),
     # --- States ---------------------------------------------------------------------------
     "a_draft_cannot_be_approved": Refusal(
         lambda p: builders.draft(p.editor, slug="kapalabhati"),
@@ -248,6 +282,59 @@ REFUSALS = {
         lambda v, p: workflow.roll_back(version=v, user=p.editor),
         InvalidTransition, "Version 1 of 'dark-room' was never published, so there is nothing "
         "to roll back to; revise it instead."),
+    # --- Discarding -----------------------------------------------------------------------
+    "an_editor_cannot_discard_a_draft_they_did_not_write": Refusal(
+        lambda p: builders.draft(p.editor, slug="sleep-mask"),
+        lambda v, p: workflow.discard(version=v, user=p.other_editor),
+        PermissionRefused, "{p.other_editor} may not discard version 1 of 'sleep-mask': only "
+        "the editors who wrote it or a reviewer (content.review_version) may."),
+    "someone_without_a_role_cannot_discard": Refusal(
+        lambda p: builders.draft(p.editor, slug="white-noise"),
+        lambda v, p: workflow.discard(version=v, user=p.nobody),
+        PermissionRefused, "visitor may not discard version 1 of 'white-noise': only the "
+        "editors who wrote it or a reviewer (content.review_version) may."),
+    "an_author_who_left_cannot_discard": Refusal(
+        lambda p: deactivated(builders.draft(EditorFactory(), slug="warm-bath")),
+        lambda v, p: workflow.discard(version=v, user=v.created_by),
+        PermissionRefused, "…may not discard version 1 of 'warm-bath'…"),
+    "a_version_in_review_cannot_be_discarded": Refusal(
+        lambda p: builders.in_review(p.editor, slug="box-breathing"),
+        lambda v, p: workflow.discard(version=v, user=p.editor),
+        InvalidTransition, "Cannot discard version 1 of 'box-breathing': it is in review, and "
+        "only draft or changes requested versions can be."),
+    "an_approved_version_cannot_be_discarded": Refusal(
+        lambda p: builders.approved(p.editor, p.reviewer, slug="tart-cherry"),
+        lambda v, p: workflow.discard(version=v, user=p.reviewer),
+        InvalidTransition, "Cannot discard version 1 of 'tart-cherry': it is approved, and "
+        "only draft or changes requested versions can be."),
+    "a_published_version_is_withdrawn_not_discarded": Refusal(
+        lambda p: builders.published(p.editor, p.reviewer, slug="cool-bedroom"),
+        lambda v, p: workflow.discard(version=v, user=p.reviewer),
+        InvalidTransition, "Cannot discard version 1 of 'cool-bedroom': it is published, and "
+        "only draft or changes requested versions can be. Withdraw it to take it down."),
+    "a_published_version_cannot_be_discarded_even_by_its_author_as_superuser": Refusal(
+        lambda p: builders.published(p.superuser, p.reviewer, slug="sun-salutation"),
+        lambda v, p: workflow.discard(version=v, user=p.superuser),
+        InvalidTransition, "…it is published, and only draft or changes requested versions…"),
+    "a_discarded_version_cannot_be_discarded_again": Refusal(
+        lambda p: discarded(
+            revised(builders.published(p.editor, p.reviewer, slug="lavender"), p.editor),
+            p.editor),
+        lambda v, p: workflow.discard(version=v, user=p.editor),
+        InvalidTransition, "Cannot discard version 2 of 'lavender': it is discarded, and only "
+        "draft or changes requested versions can be."),
+    "a_discarded_version_is_not_revised": Refusal(
+        lambda p: discarded(
+            revised(builders.published(p.editor, p.reviewer, slug="magnesium-bath"), p.editor),
+            p.editor),
+        lambda v, p: workflow.revise(version=v, user=p.editor),
+        InvalidTransition, "Version 2 of 'magnesium-bath' was discarded; revise a version that "
+        "was kept instead."),
+    "a_discarded_item_is_not_revised": Refusal(
+        lambda p: discarded(builders.draft(p.editor, slug="junk"), p.editor),
+        lambda v, p: workflow.revise(version=v, user=p.editor),
+        InvalidTransition, "'discarded-{v.item_id}-junk' was discarded before it was ever "
+        "published; create a new item instead."),
 }  # fmt: skip
 
 

@@ -84,6 +84,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         self.frozen: dict[int, tuple[str, str]] = {}  # version id -> (payload, hash) at submit
         self.wrote: dict[int, set[int]] = defaultdict(set)  # version id -> who wrote it
         self.audit: list[tuple] = []
+        self.first_slugs: dict[int, str] = {}  # item id -> its slug before it was discarded
 
     def teardown(self):
         transaction.set_rollback(True)
@@ -100,7 +101,10 @@ class WorkflowMachine(RuleBasedStateMachine):
 
     def payload(self, version: Version) -> str:
         content = workflow.read_content(version)
-        return json.dumps(canonical_payload(version, content), sort_keys=True)
+        payload = canonical_payload(version, content)
+        # A discarded item's slug is renamed to free it; what its versions said is not.
+        payload["slug"] = self.first_slugs.get(version.item_id, payload["slug"])
+        return json.dumps(payload, sort_keys=True)
 
     # --- rules --------------------------------------------------------------------------
 
@@ -248,6 +252,28 @@ class WorkflowMachine(RuleBasedStateMachine):
         except DomainError:
             return
         self.wrote[draft.pk].add(self.users[user].pk)
+
+    @rule(item=items, user=st.sampled_from(USERS), now=st.integers(0, 3))
+    def discard(self, item, user, now):
+        # Discarding now and then, not at every turn: it ends the states the rules must
+        # also be checked in (changes requested, above all).
+        if item is None or now:
+            return
+        version = self.latest(item)
+        actor = self.users[user]
+        slug = ContentItem.objects.get(pk=item).slug
+        published = Version.objects.filter(item_id=item, published_at__isnull=False).exists()
+        try:
+            workflow.discard(version=version, user=actor)
+        except DomainError:
+            return
+        assert version.state in ("draft", "changes_requested"), "a submitted version was discarded"
+        assert actor.has_perm("content.review_version") or actor.pk in self.wrote[version.pk]
+        renamed = ContentItem.objects.get(pk=item)
+        if published:
+            assert (renamed.slug, renamed.discarded_at) == (slug, None), "published slug freed"
+        elif renamed.discarded_at is not None:
+            self.first_slugs[item] = slug
 
     # --- invariants ---------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from drf_spectacular.hooks import postprocess_schema_enums
 
-from content.kinds import DETAILS_SCHEMAS, SLOTS, Frequency, Kind
+from content.kinds import DETAILS_SCHEMAS, SLOTS, Frequency, Kind, without_form_keywords
 from content.models import ContraindicationCategory
 
 from .shapes import (
@@ -48,7 +48,7 @@ def _component_variant(kind: str) -> Schema:
             "summary": STRING,
             "body_markdown": STRING,
             "body_html": described(STRING, "Sanitised HTML rendered from the body."),
-            "details": DETAILS_SCHEMAS[kind],
+            "details": without_form_keywords(DETAILS_SCHEMAS[kind]),
             "goals": array(STRING),
             "contraindications": array(
                 obj(
