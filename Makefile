@@ -1,5 +1,6 @@
 # Two commands for a fresh machine with Python 3.11 and pip:
 #   make run    install, migrate, load the demo content, serve on http://127.0.0.1:8000
+#               with the job worker beside the server
 #   make test   install the test tools and run the whole suite
 # Both are safe to run again. DATABASE_URL / REDIS_URL select PostgreSQL / Redis.
 
@@ -29,7 +30,11 @@ run: install
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py runserver $(HOST)
+	@# The job worker (webhooks, scheduled publications, the sweep) runs beside the server
+	@# and stops with it.
+	$(BIN)/python manage.py worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python manage.py runserver $(HOST)
 
 test: install-dev browser
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -9,8 +9,13 @@ class ContentConfig(AppConfig):
     verbose_name = "Recovery content"
 
     def ready(self) -> None:
+        from .events import vocabulary
         from .models.generations import ensure_delivery_state
+        from .notifications import handlers as notifications
         from .roles import ensure_groups
+
+        vocabulary.connect()
+        notifications.connect()
 
         # After contrib.auth has created this app's permissions (it is earlier in INSTALLED_APPS).
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="content.ensure_groups")

@@ -39,6 +39,10 @@ ROLES: dict[str, list[str]] = {
         "view_deliverykey",
         "add_deliverykey",
         "change_deliverykey",
+        "view_webhookendpoint",
+        "add_webhookendpoint",
+        "change_webhookendpoint",
+        "delete_webhookendpoint",
     ],
 }
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import dj_database_url
 
+from recovery import background
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -118,6 +120,8 @@ INSTALLED_APPS = [
     "django_jsonform",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "content",
 ]
 
@@ -187,8 +191,13 @@ DATABASES = {
 # restart the next request reconnects instead of failing.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Wait for the write lock instead of failing at once when two requests write together.
+    # Wait for the write lock instead of failing at once when two requests (or the server
+    # and the job worker) write together: a transaction takes the lock when it begins, so
+    # two never deadlock upgrading a read lock; with a write-ahead log, writes do not block
+    # reads.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL;"
 else:
     # Give up on an unreachable server quickly (the request gets a 503), and let the kernel
     # notice a peer that went away silently.
@@ -330,6 +339,9 @@ CONTENT_DISCLAIMER = os.environ.get(
 ).strip()
 if not CONTENT_DISCLAIMER:
     raise RuntimeError("CONTENT_DISCLAIMER must not be empty: every answer carries it.")
+
+# --- Background work: jobs, webhooks, email (recovery/background.py) ----------------------
+globals().update(background.settings(production=PRODUCTION))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["content.delivery.access.ApiKeyAuthentication"],

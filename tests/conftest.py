@@ -19,6 +19,16 @@ def pytest_configure(config):
     # row instead (tests/delivery/test_listen.py covers LISTEN with committed transactions).
     settings.DELIVERY_FRESHNESS = "query"
 
+    # On SQLite the test database is a file, not shared memory: the job worker's threads
+    # write beside the test's, and only a file's locks wait (shared memory fails at once).
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("sqlite3"):
+        import tempfile
+        from pathlib import Path
+
+        folder = Path(tempfile.mkdtemp(prefix="recovery-tests-"))
+        database.setdefault("TEST", {})["NAME"] = str(folder / "test.sqlite3")
+
     # Test users need no slow password hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -9,8 +9,16 @@ import copy
 import factory
 from django.contrib.auth.models import Group, User
 
+from content.events.webhooks import new_secret
 from content.kinds import EXAMPLE_DETAILS, Kind
-from content.models import Contraindication, ContraindicationCategory, Goal, ReviewerProfile
+from content.models import (
+    Contraindication,
+    ContraindicationCategory,
+    EventType,
+    Goal,
+    ReviewerProfile,
+    WebhookEndpoint,
+)
 from content.workflow import CitationSpec, PlanContent, PlanItemSpec, VersionContent
 
 #: Valid details per kind (the examples that ship with the kinds' schemas).
@@ -87,6 +95,24 @@ class ContraindicationFactory(factory.django.DjangoModelFactory):
     name = factory.LazyAttribute(lambda c: c.slug.replace("-", " ").capitalize())
     category = ContraindicationCategory.CONDITION
     description = "A condition for tests."
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    """An enabled endpoint that receives every event (give ``url=`` a test receiver's)."""
+
+    class Meta:
+        model = WebhookEndpoint
+        skip_postgeneration_save = True
+
+    url = "https://hooks.example.org/recovery"
+    description = factory.Sequence(lambda n: f"Receiver {n}")
+    event_types = factory.LazyFunction(lambda: [t.value for t in EventType])
+    secret = factory.LazyFunction(new_secret)
+
+    @factory.post_generation
+    def owners(endpoint, create, extracted, **kwargs):
+        if create and extracted:
+            endpoint.owners.add(*extracted)
 
 
 class ContentFactory(factory.Factory):

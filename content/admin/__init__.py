@@ -2,4 +2,4 @@
 and reviewers' content screens are built on ``content.workflow``. The site itself (its name,
 its home page) is ``recovery.admin_site``."""
 
-from . import items, keys, review_queue, vocabulary  # noqa: F401  (registers the model admins)
+from . import items, keys, notifications, review_queue, vocabulary, webhooks  # noqa: F401  (registers the model admins)

@@ -69,6 +69,15 @@ def _withdraw(request: HttpRequest, version: Version) -> str:
     return f"Version {version.number} is withdrawn; apps no longer receive it."
 
 
+def _schedule_withdrawal(request: HttpRequest, version: Version) -> str:
+    at = _parse_local_datetime(request.POST.get("at", ""))
+    version = workflow.schedule_withdrawal(
+        version=version, user=request.user, at=at, reason=request.POST.get("reason", "")
+    )
+    when = timezone.localtime(at).strftime("%Y-%m-%d %H:%M")
+    return f"Version {version.number} will be withdrawn at {when}; until then apps receive it."
+
+
 def _roll_back(request: HttpRequest, version: Version) -> str:
     draft = workflow.roll_back(version=version, user=request.user)
     return (
@@ -102,6 +111,7 @@ BUTTONS: dict[Action, Perform] = {
     Action.PUBLISH: _publish,
     Action.SCHEDULE: _schedule,
     Action.WITHDRAW: _withdraw,
+    Action.SCHEDULE_WITHDRAWAL: _schedule_withdrawal,
     Action.ROLL_BACK: _roll_back,
     Action.DISCARD: _discard,
 }
@@ -115,6 +125,7 @@ _TARGET_NAMES = {
     Action.PUBLISH: "approved version",
     Action.SCHEDULE: "approved version",
     Action.WITHDRAW: "published version",
+    Action.SCHEDULE_WITHDRAWAL: "published version",
     Action.ROLL_BACK: "such version",
     Action.DISCARD: "draft to discard",
 }

@@ -1,6 +1,7 @@
 """What the admin's home page shows the person logged in: the versions waiting for their
 review, their own drafts and the versions sent back to them for changes, the items flagged
-or overdue for review, and their recent work as the audit log records it.
+or overdue for review, their unread notifications, and their recent work as the audit log
+records it.
 
 Reads only. Each count costs one query whatever the number of rows, so the page costs the
 same for a team of two and for a library of thousands of items.
@@ -22,6 +23,7 @@ from content.models import (
     AUTHORING_ACTIONS,
     AuditEntry,
     ContentItem,
+    Notification,
     Version,
     VersionState,
 )
@@ -88,6 +90,7 @@ class Desk:
     flagged: ItemCounts | None
     overdue: ItemCounts | None
     recent_work: list[RecentWork]
+    unread_notifications: int
 
 
 def change_url(item: ContentItem) -> str:
@@ -159,6 +162,11 @@ def overdue(user: AbstractBaseUser) -> ItemCounts | None:
     return _by_screen(published, "item__kind")
 
 
+def unread_notifications(user: AbstractBaseUser) -> int:
+    """How many of ``user``'s notifications they have not marked read."""
+    return Notification.objects.filter(recipient_id=user.pk, read_at=None).count()
+
+
 def recent_work(user: AbstractBaseUser) -> list[RecentWork]:
     """``user``'s last audit entries, newest first: what they did, to which version, when."""
     entries = (
@@ -187,4 +195,5 @@ def desk_for(user: AbstractBaseUser) -> Desk:
         flagged=flagged(user),
         overdue=overdue(user),
         recent_work=recent_work(user),
+        unread_notifications=unread_notifications(user),
     )

@@ -5,16 +5,19 @@ The workflow calls ``project_publication`` and ``project_withdrawal`` inside the
 that changes a version's state, after saving it. They store the rendered document (and a
 plan's component rows) or retire it (its ``live`` flag), re-render the documents that mention
 the item so that they name it exactly while it is published, and announce the change (a new
-delivery generation and one change row per item touched), all in that transaction.
+delivery generation and one change row per item touched), and write the event to the
+outbox (``content.published``, ``content.withdrawn``), all in that transaction.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from content.events import content_event
 from content.models import (
     ContentItem,
     DeliveryChange,
+    EventType,
     PublishedDocument,
     PublishedPlanItem,
     Version,
@@ -33,6 +36,7 @@ def project_publication(version: Version, *, superseded: Version | None) -> None
         )
     _store_document(version)
     _announce_changes({version.item_id, *_refresh_mentions_of(version.item_id)})
+    content_event(EventType.PUBLISHED, version)
 
 
 def project_withdrawal(version: Version) -> None:
@@ -41,6 +45,7 @@ def project_withdrawal(version: Version) -> None:
         live=False, withdrawn_at=version.withdrawn_at
     )
     _announce_changes({version.item_id, *_refresh_mentions_of(version.item_id)})
+    content_event(EventType.WITHDRAWN, version)
 
 
 def _store_document(version: Version) -> None:

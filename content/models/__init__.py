@@ -7,8 +7,25 @@ from .content import (
     VersionState,
 )
 from .delivery import DeliveryChange, PublishedDocument, PublishedPlanItem
+from .events import (
+    DeliveryStatus,
+    Event,
+    EventType,
+    PeriodicRun,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from .generations import DeliveryState, DeliveryStateMissing, bump_generation
 from .keys import DeliveryKey
+from .notifications import (
+    DEFAULT_DELIVERY,
+    Delivery,
+    DigestRun,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
 from .parts import (
     Citation,
     ContraindicationLink,
@@ -29,6 +46,7 @@ from .vocabulary import (
 
 __all__ = [
     "AUTHORING_ACTIONS",
+    "DEFAULT_DELIVERY",
     "WORKING_STATES",
     "Approval",
     "AuditAction",
@@ -40,15 +58,24 @@ __all__ = [
     "ContraindicationAlias",
     "ContraindicationCategory",
     "ContraindicationLink",
+    "Delivery",
     "DeliveryChange",
     "DeliveryKey",
     "DeliveryState",
     "DeliveryStateMissing",
+    "DeliveryStatus",
+    "DigestRun",
+    "Event",
+    "EventType",
     "EvidenceLevel",
     "Goal",
     "Interaction",
     "InteractionSeverity",
     "LinkSeverity",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "PeriodicRun",
     "Plan",
     "PlanItem",
     "PublishedDocument",
@@ -58,5 +85,8 @@ __all__ = [
     "Version",
     "VersionGoal",
     "VersionState",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "bump_generation",
 ]

@@ -19,6 +19,7 @@ class AuditAction(models.TextChoices):
     SCHEDULE = "schedule", "Schedule"
     SUPERSEDE = "supersede", "Supersede"
     WITHDRAW = "withdraw", "Withdraw"
+    SCHEDULE_WITHDRAWAL = "schedule_withdrawal", "Schedule withdrawal"
     REVISE = "revise", "Revise"
     ROLLBACK = "rollback", "Roll back"
     FLAG = "flag", "Flag for review"

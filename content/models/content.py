@@ -150,6 +150,16 @@ class Version(models.Model):
     superseded_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdraw_reason = models.TextField(blank=True)
+    #: A scheduled withdrawal: when, by whom, and the reason it will be given.
+    withdraw_at = models.DateTimeField(null=True, blank=True, help_text="Scheduled withdrawal.")
+    withdraw_scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    scheduled_withdraw_reason = models.TextField(blank=True)
     next_review_due = models.DateField(null=True, blank=True)
 
     #: Fields the workflow may still write once a version is frozen.
@@ -166,6 +176,9 @@ class Version(models.Model):
             "superseded_at",
             "withdrawn_at",
             "withdraw_reason",
+            "withdraw_at",
+            "withdraw_scheduled_by",
+            "scheduled_withdraw_reason",
             "next_review_due",
             "updated_at",
         }

@@ -17,7 +17,14 @@ from .approvals import (
 from .checks import Action
 from .drafts import create_component, create_plan, discard, edit_draft, revise, roll_back
 from .policy import review_policy
-from .publication import publish, publish_due, schedule_publication, withdraw
+from .publication import (
+    publish,
+    publish_due,
+    schedule_publication,
+    schedule_withdrawal,
+    withdraw,
+    withdraw_due,
+)
 from .review import approve, request_changes, submit_for_review
 from .snapshot import (
     CitationSpec,
@@ -56,8 +63,10 @@ __all__ = [
     "revise",
     "roll_back",
     "schedule_publication",
+    "schedule_withdrawal",
     "submit_for_review",
     "valid_approvals",
     "with_approval_progress",
     "withdraw",
+    "withdraw_due",
 ]

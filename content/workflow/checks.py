@@ -36,6 +36,7 @@ class Action(models.TextChoices):
     PUBLISH = "publish", "Publish now"
     SCHEDULE = "schedule", "Schedule publication"
     WITHDRAW = "withdraw", "Withdraw"
+    SCHEDULE_WITHDRAWAL = "schedule_withdrawal", "Schedule withdrawal"
     ROLL_BACK = "roll_back", "Roll back"
     DISCARD = "discard", "Discard this draft"
 
@@ -195,6 +196,7 @@ CHECKS: dict[Action, Callable[..., None]] = {
     Action.PUBLISH: check_publish,
     Action.SCHEDULE: check_schedule,
     Action.WITHDRAW: check_withdraw,
+    Action.SCHEDULE_WITHDRAWAL: check_withdraw,
     Action.ROLL_BACK: check_roll_back,
     Action.DISCARD: check_discard,
 }

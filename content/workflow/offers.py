@@ -28,7 +28,7 @@ class ItemVersions:
     def target(self, action: Action) -> Version | None:
         """The version ``action`` applies to on this page: the working version unless said
         otherwise (editing, submitting, reviewing, publishing and discarding it)."""
-        if action == Action.WITHDRAW:
+        if action in (Action.WITHDRAW, Action.SCHEDULE_WITHDRAWAL):
             return self.published
         if action == Action.REVISE:
             return self.latest

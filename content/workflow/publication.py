@@ -7,15 +7,18 @@ What apps are served follows in the same transaction, through the read model's o
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils import timezone
+from django_tasks import task
 
 from content.delivery.projection import project_publication, project_withdrawal
 from content.errors import DomainError, InvalidTransition
-from content.models import AuditAction, ContentItem, Version, VersionState
+from content.events import content_event
+from content.models import AuditAction, ContentItem, EventType, Version, VersionState
 
 from . import policy
 from .checks import check_publish, check_publishable, check_schedule, check_withdraw
@@ -71,13 +74,8 @@ def schedule_publication(*, version: Version, user: AbstractBaseUser, at: dateti
     """Set the approved ``version`` to go live at ``at`` (see the ``publish_due`` command)."""
     version = lock_version(version)
     check_schedule(user=user, version=version)
-    if timezone.is_naive(at):
-        raise InvalidTransition("Give the publication time with its time zone.")
-    if at <= timezone.now():
-        raise InvalidTransition(
-            f"{at.isoformat()} is not in the future; publish now instead of scheduling."
-        )
-    return transition(
+    _in_future(at, "publish")
+    transition(
         version,
         to=VersionState.APPROVED,
         action=AuditAction.SCHEDULE,
@@ -86,10 +84,18 @@ def schedule_publication(*, version: Version, user: AbstractBaseUser, at: dateti
         publish_at=at,
         scheduled_by=user,
     )
+    # The job that publishes it at that time, enqueued with the schedule (the sweep in
+    # ``jobs`` catches it if no worker ran then).
+    publish_scheduled.using(run_after=at).enqueue(version.pk)
+    content_event(EventType.SCHEDULED, version, publish_at=at)
+    return version
 
 
-def publish_due(*, now: datetime | None = None) -> tuple[list[Version], list[tuple[Version, str]]]:
-    """Publish every approved version whose scheduled time has come.
+def publish_due(
+    *, now: datetime | None = None, version_ids: Iterable[int] | None = None
+) -> tuple[list[Version], list[tuple[Version, str]]]:
+    """Publish every approved version whose scheduled time has come (of ``version_ids``, if
+    given).
 
     Returns the versions published and those refused, each with the reason. Each version
     is published in its own transaction, so one refusal does not hold back the others.
@@ -98,6 +104,8 @@ def publish_due(*, now: datetime | None = None) -> tuple[list[Version], list[tup
     published: list[Version] = []
     refused: list[tuple[Version, str]] = []
     due = Version.objects.filter(state=VersionState.APPROVED, publish_at__lte=now)
+    if version_ids is not None:
+        due = due.filter(pk__in=list(version_ids))
     for candidate in due.select_related("item").order_by("publish_at", "pk"):
         try:
             version = _publish_scheduled(candidate, now=now)
@@ -108,6 +116,16 @@ def publish_due(*, now: datetime | None = None) -> tuple[list[Version], list[tup
             if version is not None:
                 published.append(version)
     return published, refused
+
+
+@task()
+def publish_scheduled(version_id: int) -> str:
+    """The job enqueued with a schedule, run at its time: publish version ``version_id`` if
+    it is still due (it may have been rescheduled, revised or published meanwhile)."""
+    published, refused = publish_due(now=timezone.now(), version_ids=[version_id])
+    if refused:
+        return f"refused: {refused[0][1]}"
+    return "published" if published else "not due"
 
 
 @atomic_action
@@ -157,18 +175,97 @@ def withdraw(*, version: Version, user: AbstractBaseUser, reason: str) -> Versio
     """Take the published ``version`` down at once; apps stop receiving it."""
     version = lock_version(version)
     check_withdraw(user=user, version=version)
+    return _take_down(version, actor=user, reason=_withdraw_reason(reason))
+
+
+def _withdraw_reason(reason: str) -> str:
     reason = plain_text(reason, "reason")
     if not reason:
         raise InvalidTransition("Give a reason for withdrawing: it is kept in the audit log.")
+    return reason
+
+
+def _take_down(version: Version, *, actor: AbstractBaseUser | None, reason: str) -> Version:
+    """Withdraw the locked, published ``version`` (``actor`` None: the scheduled job)."""
     transition(
         version,
         to=VersionState.WITHDRAWN,
         action=AuditAction.WITHDRAW,
-        actor=user,
+        actor=actor,
         comment=reason,
         withdrawn_at=timezone.now(),
         withdraw_reason=reason,
+        withdraw_at=None,
     )
-    _flag_plans_using(version, user=user, reason=reason)
+    _flag_plans_using(version, user=actor, reason=reason)
     project_withdrawal(version)
     return version
+
+
+def _in_future(at: datetime, what: str) -> datetime:
+    """``at``, a time with its zone still to come, or refuse (``what``: "publish")."""
+    if timezone.is_naive(at):
+        raise InvalidTransition(f"Give the time to {what} with its time zone.")
+    if at <= timezone.now():
+        raise InvalidTransition(
+            f"{at.isoformat()} is not in the future; {what} now instead of scheduling."
+        )
+    return at
+
+
+@atomic_action
+def schedule_withdrawal(
+    *, version: Version, user: AbstractBaseUser, at: datetime, reason: str
+) -> Version:
+    """Set the published ``version`` to be withdrawn at ``at``, with ``reason``; a job does
+    it then (the sweep catches it if no worker ran). Until then it is served as before."""
+    version = lock_version(version)
+    check_withdraw(user=user, version=version)
+    reason = _withdraw_reason(reason)
+    _in_future(at, "withdraw")
+    transition(
+        version,
+        to=VersionState.PUBLISHED,
+        action=AuditAction.SCHEDULE_WITHDRAWAL,
+        actor=user,
+        comment=f"To be withdrawn at {at.isoformat()}: {reason}",
+        withdraw_at=at,
+        withdraw_scheduled_by=user,
+        scheduled_withdraw_reason=reason,
+    )
+    withdraw_scheduled.using(run_after=at).enqueue(version.pk)
+    return version
+
+
+def withdraw_due(
+    *, now: datetime | None = None, version_ids: Iterable[int] | None = None
+) -> list[Version]:
+    """Withdraw every published version whose scheduled withdrawal has come (of
+    ``version_ids``, if given), each in its own transaction."""
+    now = now or timezone.now()
+    due = Version.objects.filter(state=VersionState.PUBLISHED, withdraw_at__lte=now)
+    if version_ids is not None:
+        due = due.filter(pk__in=list(version_ids))
+    withdrawn = []
+    for candidate in due.order_by("withdraw_at", "pk"):
+        if (version := _withdraw_scheduled(candidate, now=now)) is not None:
+            withdrawn.append(version)
+    return withdrawn
+
+
+@atomic_action
+def _withdraw_scheduled(candidate: Version, *, now: datetime) -> Version | None:
+    version = lock_version(candidate)
+    if version.state != VersionState.PUBLISHED or not version.withdraw_at:
+        return None
+    if version.withdraw_at > now:
+        return None
+    scheduler = version.withdraw_scheduled_by
+    reason = f"{version.scheduled_withdraw_reason} (scheduled by {scheduler})"
+    return _take_down(version, actor=None, reason=reason)
+
+
+@task()
+def withdraw_scheduled(version_id: int) -> str:
+    """The job enqueued with a scheduled withdrawal, run at its time."""
+    return "withdrawn" if withdraw_due(version_ids=[version_id]) else "not due"

@@ -6,7 +6,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 
 from content.errors import InvalidTransition
-from content.models import Approval, AuditAction, Version, VersionState
+from content.events import content_event
+from content.models import Approval, AuditAction, EventType, Version, VersionState
 
 from .approvals import approval_progress
 from .checks import check_approve, check_request_changes, check_submit
@@ -24,7 +25,7 @@ def submit_for_review(*, version: Version, user: AbstractBaseUser) -> Version:
     content = read_content(version)
     validate_content(kind=version.item.kind, slug=version.item.slug, content=content)
     check_composition(version)
-    return transition(
+    transition(
         version,
         to=VersionState.IN_REVIEW,
         action=AuditAction.SUBMIT,
@@ -32,6 +33,8 @@ def submit_for_review(*, version: Version, user: AbstractBaseUser) -> Version:
         content_hash=content_hash(version, content),
         submitted_at=timezone.now(),
     )
+    content_event(EventType.SUBMITTED, version)
+    return version
 
 
 @atomic_action
@@ -60,7 +63,7 @@ def approve(
         return transition(
             version, to=VersionState.IN_REVIEW, action=AuditAction.APPROVE, actor=user, comment=note
         )
-    return transition(
+    transition(
         version,
         to=VersionState.APPROVED,
         action=AuditAction.APPROVE,
@@ -68,6 +71,8 @@ def approve(
         comment=note,
         approved_at=now,
     )
+    content_event(EventType.APPROVED, version)
+    return version
 
 
 @atomic_action
@@ -80,10 +85,12 @@ def request_changes(*, version: Version, user: AbstractBaseUser, comment: str) -
         raise InvalidTransition(
             "Say what should change: requesting changes needs a comment for the editor."
         )
-    return transition(
+    transition(
         version,
         to=VersionState.CHANGES_REQUESTED,
         action=AuditAction.REQUEST_CHANGES,
         actor=user,
         comment=comment,
     )
+    content_event(EventType.CHANGES_REQUESTED, version)
+    return version

@@ -4,9 +4,11 @@ refuses, keeps and asks."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from content import workflow
 from content.delivery.rendering import markdown_to_html
@@ -131,3 +133,26 @@ def test_save_and_submit_refused_as_stale_saves_nothing_and_submits_nothing():
     assert "was changed by someone else" in response.content.decode()
     saved = Version.objects.get(pk=version.pk)
     assert (saved.title, saved.state) == ("Theirs", VersionState.DRAFT)
+
+
+def test_a_reviewer_schedules_a_withdrawal_from_the_page():
+    editor, reviewer = EditorFactory(is_staff=True), ReviewerFactory(is_staff=True)
+    live = published(editor, slug="winter-soup")
+    client = logged_in(reviewer)
+    page = client.get(f"/admin/content/component/{live.item_id}/change/")
+    assert "schedule_withdrawal" in {a for a, _ in page.context["actions"]}
+
+    at = timezone.localtime() + timedelta(days=30)
+    done = client.post(
+        f"/admin/content/component/{live.item_id}/workflow/",
+        {"action": "schedule_withdrawal", "at": at.strftime("%Y-%m-%dT%H:%M"), "reason": "Winter."},
+        follow=True,
+    )
+    (message,) = done.context["messages"]
+    assert str(message) == (
+        f"Version 1 will be withdrawn at {at:%Y-%m-%d %H:%M}; until then apps receive it."
+    )
+    live.refresh_from_db()
+    assert (live.state, live.scheduled_withdraw_reason) == (VersionState.PUBLISHED, "Winter.")
+    assert live.withdraw_at == at.replace(second=0, microsecond=0)
+    assert "Withdrawal already scheduled" in done.content.decode()

@@ -168,14 +168,15 @@ def test_the_home_page_costs_the_same_queries_for_any_amount_of_content(
     flagged_plan(editor, reviewer, second)
     client.force_login(reviewer)
     # Session, user, the user's own and their groups' permissions; then one query each:
-    # waiting for review, flagged, overdue, recent work (the apps list costs none).
-    with django_assert_num_queries(8):
+    # waiting for review, flagged, overdue, unread notifications, recent work (the apps list
+    # costs none).
+    with django_assert_num_queries(9):
         client.get(INDEX)
 
     for n in range(6):
         builders.in_review(editor, slug=f"more-{n}")
         builders.published(editor, reviewer, second, slug=f"published-{n}")
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         page = client.get(INDEX)
     html = page.content.decode()
     assert text_of(html, "desk-review") == "Waiting for your review: 7"
@@ -191,11 +192,11 @@ def test_an_editors_home_page_costs_the_same_queries_for_any_number_of_drafts(
     builders.draft(editor, slug="first-draft")
     client.force_login(editor)
     # As for a reviewer, without the queue, with their drafts' counts and their list.
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(INDEX)
     for n in range(5):
         builders.draft(editor, slug=f"draft-{n}")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         page = client.get(INDEX)
     assert text_of(page.content.decode(), "desk-drafts") == "Your drafts: 6"
 

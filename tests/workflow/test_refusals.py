@@ -235,6 +235,21 @@ REFUSALS = {
         lambda p: builders.published(p.editor, p.reviewer),
         lambda v, p: workflow.withdraw(version=v, user=p.reviewer, reason=""),
         InvalidTransition, "Give a reason for withdrawing: it is kept in the audit log."),
+    "a_withdrawal_is_scheduled_only_for_a_published_version": Refusal(
+        lambda p: builders.approved(p.editor, p.reviewer, slug="evening-walk"),
+        lambda v, p: workflow.schedule_withdrawal(
+            version=v, user=p.reviewer, at=timezone.now() + timedelta(days=1), reason="Old."),
+        InvalidTransition, "…Cannot withdraw version 1 of 'evening-walk': it is approved…"),
+    "a_scheduled_withdrawal_needs_a_reason_and_a_future_time": Refusal(
+        lambda p: builders.published(p.editor, p.reviewer),
+        lambda v, p: workflow.schedule_withdrawal(
+            version=v, user=p.reviewer, at=timezone.now() + timedelta(days=1), reason=" "),
+        InvalidTransition, "Give a reason for withdrawing: it is kept in the audit log."),
+    "an_editor_cannot_schedule_a_withdrawal": Refusal(
+        lambda p: builders.published(p.editor, p.reviewer),
+        lambda v, p: workflow.schedule_withdrawal(
+            version=v, user=p.editor, at=timezone.now() + timedelta(days=1), reason="Old."),
+        PermissionRefused, "…may not withdraw content…"),
     "only_published_versions_can_be_withdrawn": Refusal(
         lambda p: builders.approved(p.editor, p.reviewer, slug="glycine-rich-dinner"),
         lambda v, p: workflow.withdraw(version=v, user=p.reviewer, reason="Stop."),

@@ -5,9 +5,9 @@ from content.workflow import publish_due
 
 class Command(BaseCommand):
     help = (
-        "Publish every approved version whose scheduled time has come. "
-        "Run it from cron every minute, e.g. "
-        "'* * * * * cd /srv/app && .venv/bin/python manage.py publish_due'."
+        "Publish every approved version whose scheduled time has come, now. The job worker "
+        "(manage.py worker) does this at each version's time and sweeps every minute; this "
+        "command is the manual fallback."
     )
 
     def handle(self, *args, **options):
