@@ -33,6 +33,7 @@ from content.models import (
 from .records import new_event
 from .sending import send
 from .signing import new_secret, rotate_secret, validate_url
+from .tasks import sweep as sweep_events
 
 __all__ = ["new_secret", "rotate_secret", "validate_url"]  # the endpoints' rules, from here
 
@@ -243,4 +244,5 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
                 now=now,
             )
         disabled += 1
-    return {"requeued": requeued, "disabled": disabled}
+    handed_over = sweep_events(now=now, lost_after=LOST_AFTER)
+    return {"requeued": requeued, "disabled": disabled, "handed_over": handed_over}

@@ -38,6 +38,8 @@ class Event(models.Model):
     type = models.CharField(max_length=40, choices=EventType.choices, db_index=True)
     occurred_at = models.DateTimeField(db_index=True)
     body = models.TextField()
+    #: When its handlers (notifications) ran; the sweep hands it over again until then.
+    handled_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-occurred_at"]

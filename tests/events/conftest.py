@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from content.management.commands.worker import Clock, new_worker
+from content.management.commands.worker import Clock, new_worker, run_until_stopped
 from tests.servers import WebhookReceiver
 from tests.smtp_server import SmtpServer
 
@@ -21,7 +21,9 @@ class RunningWorker:
         self.worker = new_worker(interval=0.05)
         self.clock = Clock(tick=0.2)
         self.threads = [
-            threading.Thread(target=self._run, args=(self.worker.run,), daemon=True),
+            threading.Thread(
+                target=self._run, args=(lambda: run_until_stopped(self.worker),), daemon=True
+            ),
             threading.Thread(target=self._run, args=(self.clock.run,), daemon=True),
         ]
         self.errors: list[BaseException] = []

@@ -8,6 +8,7 @@ import time
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -94,7 +95,8 @@ def test_a_withdrawal_whose_job_was_lost_is_caught_by_the_sweep(editor, reviewer
     time.sleep(1.1)
     assert Version.objects.get(pk=version.pk).state == "published"
     assert sweep.call() == {
-        "published": 0, "refused": 0, "withdrawn": 1, "requeued": 0, "disabled": 0
+        "published": 0, "refused": 0, "withdrawn": 1, "requeued": 0, "disabled": 0,
+        "handed_over": 0,
     }  # fmt: skip
     assert Version.objects.get(pk=version.pk).state == "withdrawn"
 
@@ -107,3 +109,20 @@ def test_the_clock_enqueues_a_periodic_job_once_per_period_however_many_clocks_r
     later = now + timedelta(minutes=1)
     assert Clock(every_minute).tick(later) == ["content.workflow.jobs.sweep"]
     assert DBTaskResult.objects.count() == 2
+
+
+def test_an_event_whose_handlers_never_ran_is_handed_over_by_the_sweep(
+    editor, reviewer, smtp, worker
+):
+    worker.stop()
+    reviewer.email = "reviewer@example.org"
+    reviewer.save()
+    with time_machine.travel(timezone.now() - timedelta(minutes=5)):
+        builders.in_review(editor)  # version.submitted: its job is lost below
+    DBTaskResult.objects.all().delete()
+    assert sweep.call()["handed_over"] == 1
+
+    worker.restart()  # runs the handlers, which email the reviewer who may approve
+    [mail] = smtp.wait_for(1)
+    assert mail.rcpt_tos == ("reviewer@example.org",)
+    wait_until(lambda: sweep.call()["handed_over"] == 0, what="the event marked handled")

@@ -17,7 +17,7 @@ from content import workflow
 from content.events import webhooks
 from content.models import DeliveryStatus, Event, WebhookDelivery, WebhookEndpoint
 from tests import builders
-from tests.factories import ReviewerFactory, WebhookEndpointFactory
+from tests.factories import ContraindicationFactory, ReviewerFactory, WebhookEndpointFactory
 from tests.servers import Answer
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -276,3 +276,31 @@ def test_an_endpoint_that_became_plain_http_is_refused_at_send_time(
         "(plain HTTP only in development)."
     )
     assert receiver.received == []
+
+
+def test_a_vocabulary_change_is_announced(worker, receiver):
+    endpoint_for(receiver, event_types=["vocabulary.changed"])
+    condition = ContraindicationFactory(slug="pregnancy")
+    condition.name = "Pregnancy (any trimester)"
+    condition.save()
+
+    created, changed = receiver.wait_for(2)
+    assert [r.verified_payload["data"] for r in (created, changed)] == [
+        {"type": "contraindication", "slug": "pregnancy", "change": "created"},
+        {"type": "contraindication", "slug": "pregnancy", "change": "changed"},
+    ]
+
+
+def test_a_receiver_slower_than_the_timeout_is_a_failed_try(
+    worker, receiver, editor, reviewer, settings
+):
+    settings.WEBHOOK_TIMEOUT = 0.5
+    endpoint = endpoint_for(receiver)
+    receiver.answer(Answer(200, delay=2.0))
+    builders.published(editor, reviewer)
+
+    attempt = wait_until(lambda: delivery_of(endpoint).attempt_log.first())
+    assert (attempt.status_code, attempt.succeeded) == (None, False)
+    assert "timed out" in attempt.error.lower()
+    assert attempt.duration_ms < 1500
+    assert delivery_of(endpoint).state == DeliveryStatus.PENDING

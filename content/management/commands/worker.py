@@ -7,10 +7,17 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 from django.core.management.base import BaseCommand
-from django.db import IntegrityError, OperationalError, close_old_connections, transaction
+from django.db import (
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    close_old_connections,
+    transaction,
+)
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.module_loading import import_string
@@ -74,6 +81,27 @@ def new_worker(*, interval: float = 0.25, worker_id: str | None = None) -> Worke
     )
 
 
+#: Seconds to wait before trying again after the database could not be reached.
+RECONNECT_AFTER = 5.0
+
+
+def run_until_stopped(worker: Worker) -> None:
+    """Run ``worker`` until it is told to stop, through database outages: a restart or a
+    failover of PostgreSQL pauses the jobs (they wait in the queue), it does not end the
+    worker."""
+    while worker.running:
+        try:
+            worker.run()
+        except (OperationalError, InterfaceError):
+            logger.warning(
+                "The job worker cannot reach the database; trying again in %s s",
+                RECONNECT_AFTER,
+                exc_info=True,
+            )
+            close_old_connections()
+            time.sleep(RECONNECT_AFTER)
+
+
 class Command(BaseCommand):
     help = (
         "Run the job worker: webhook deliveries, scheduled publications at their time, and "
@@ -95,6 +123,6 @@ class Command(BaseCommand):
         worker.configure_signals()
         self.stdout.write(f"Job worker {worker.worker_id} started.")
         try:
-            worker.run()
+            run_until_stopped(worker)
         finally:
             clock.stop()
