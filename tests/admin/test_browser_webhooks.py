@@ -43,7 +43,7 @@ def test_a_reviewer_creates_an_endpoint_and_sees_its_secret_once(page, live_serv
     expect(page.locator("body")).not_to_contain_text("whsec_")
 
 
-def test_the_delivery_log_wraps_long_answers_in_the_window(page, live_server, log_in):
+def test_the_delivery_log_wraps_long_answers_in_the_window(page, live_server, log_in, screenshot):
     reviewer = ReviewerFactory(is_staff=True)
     endpoint = WebhookEndpoint.objects.create(
         url="https://hooks.example.org/" + "long-path/" * 30,
@@ -68,3 +68,4 @@ def test_the_delivery_log_wraps_long_answers_in_the_window(page, live_server, lo
     expect(page.locator(f"#delivery-{delivery.pk}")).to_contain_text("Failed (no more tries)")
     # Long answers and URLs wrap: nothing to scroll sideways in a 1,280 px window.
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot("webhook-log")
