@@ -16,6 +16,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from content.admin.readonly import ReadOnlyAdmin
 from content.models import Delivery, Notification, NotificationKind
 from content.notifications import preferences
 
@@ -58,11 +59,10 @@ def _field(kind: NotificationKind) -> str:
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     """The logged-in person's notifications; nobody else's, and nothing to add or edit."""
 
     list_display = ["headline", "kind", "created_at", "delivered", "read"]
-    list_display_links = None
     list_filter = [ReadFilter, "kind"]
     list_per_page = 50
     actions = ["mark_read", "mark_unread"]
@@ -76,15 +76,6 @@ class NotificationAdmin(admin.ModelAdmin):
         if not (request.user.is_active and request.user.is_staff):
             return False
         return obj is None or obj.recipient_id == request.user.pk
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(recipient_id=request.user.pk)

@@ -8,30 +8,21 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from content import workflow
+from content.admin.readonly import ReadOnlyAdmin
 from content.kinds import PLAN
 from content.models import ReviewQueueEntry
 from content.workflow import policy
 
 
 @admin.register(ReviewQueueEntry)
-class ReviewQueueAdmin(admin.ModelAdmin):
+class ReviewQueueAdmin(ReadOnlyAdmin):
     """Versions waiting for the current user's review (never their own), oldest first."""
 
     list_display = ["item_link", "kind", "number", "submitted_at", "author", "approvals_so_far"]
-    list_display_links = None
     ordering = ["submitted_at", "pk"]
 
     def has_view_permission(self, request, obj=None):
         return request.user.has_perm(policy.REVIEW)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         waiting = workflow.awaiting_review_by(request.user).values("pk")
