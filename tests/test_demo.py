@@ -270,3 +270,21 @@ def test_every_demo_item_is_served_as_the_schema_describes(client):
         ("/api/v1/contraindications/", "ContraindicationList"),
     ]:
         assert_conforms(openapi, name, client.get(url).json())
+
+
+@pytest.mark.django_db
+def test_loading_the_demo_tells_webhooks_and_notifies_nobody():
+    from django_tasks_db.models import DBTaskResult
+
+    from content.models import Event
+    from tests.factories import WebhookEndpointFactory
+
+    endpoint = WebhookEndpointFactory(event_types=["content.published"])
+    load_demo()
+
+    published = Event.objects.filter(type="content.published")
+    assert published.count() == Version.objects.filter(published_at__isnull=False).count()
+    assert endpoint.deliveries.count() == published.count()  # apps' back ends hear of it
+    assert not Event.objects.filter(handled_at__isnull=True).exists()
+    handler_jobs = DBTaskResult.objects.filter(task_path="content.events.tasks.handle_event")
+    assert not handler_jobs.exists()  # nobody is notified of the demo's own loading

@@ -21,6 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from content.errors import ContentInvalid, DomainError
+from content.events.tasks import handlers_skipped
 from content.kinds import PLAN
 from content.models import ContentItem, Contraindication, ContraindicationAlias, Goal, Version
 from content.workflow import (
@@ -196,7 +197,8 @@ def _load_items(items: list[PackItem], team: Team, report: Report, section: str)
 def load_pack(pack: Pack, team: Team) -> Report:
     """Load what of ``pack`` is not in the database yet, through the workflow."""
     report = Report()
-    _load_vocabulary(pack, report)
-    _load_items(pack.components, team, report, "components")
-    _load_items(pack.plans, team, report, "plans")
+    with handlers_skipped():  # webhooks hear of it; nobody is notified of the demo's loading
+        _load_vocabulary(pack, report)
+        _load_items(pack.components, team, report, "components")
+        _load_items(pack.plans, team, report, "plans")
     return report

@@ -18,7 +18,7 @@ from content.kinds import PLAN
 from content.models import Event, EventType, Version
 
 from .records import iso, new_event
-from .tasks import handle_event
+from .tasks import hand_over
 from .webhooks import fan_out
 
 
@@ -32,7 +32,7 @@ def emit(event_type: str, data: dict, *, at: datetime | None = None) -> Event:
     with transaction.atomic(savepoint=False):
         event = new_event(event_type, data, at=at or timezone.now())
         fan_out(event)
-        handle_event.enqueue(event.pk)
+        hand_over(event)
     return event
 
 

@@ -3,7 +3,9 @@ job; they register here, in their app's ``ready``, so that events never import t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.utils import timezone
 from django_tasks import task
@@ -12,6 +14,28 @@ from content.models import Event, EventType
 
 #: Called with each event, by the job queue, once its transaction has committed.
 HANDLERS: list[Callable[[Event], None]] = []
+
+_UNHANDLED = ContextVar("events_unhandled", default=False)
+
+
+@contextmanager
+def handlers_skipped() -> Iterator[None]:
+    """Within this block, events are written and sent to webhooks but not handed to the
+    handlers: nobody is notified (the demo pack's own loading is nobody's news)."""
+    token = _UNHANDLED.set(True)
+    try:
+        yield
+    finally:
+        _UNHANDLED.reset(token)
+
+
+def hand_over(event: Event) -> None:
+    """Enqueue the handlers' job for the new ``event`` (in its transaction), or mark it
+    handled inside ``handlers_skipped``."""
+    if _UNHANDLED.get():
+        Event.objects.filter(pk=event.pk).update(handled_at=event.occurred_at)
+    else:
+        handle_event.enqueue(event.pk)
 
 
 def register(handler: Callable[[Event], None]) -> None:
