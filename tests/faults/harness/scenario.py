@@ -176,6 +176,7 @@ class Scenario:
         )  # fmt: skip
         self.poller.start()
         if self.publish_every is not None:
+            self.process.warm_up()
             self.publisher = Publisher(
                 self.process, PUBLISHED, interval=self.publish_every, record=self.timeline.add
             )
