@@ -126,3 +126,26 @@ def test_an_event_whose_handlers_never_ran_is_handed_over_by_the_sweep(
     [mail] = smtp.wait_for(1)
     assert mail.rcpt_tos == ("reviewer@example.org",)
     wait_until(lambda: sweep.call()["handed_over"] == 0, what="the event marked handled")
+
+
+def test_finished_jobs_are_pruned_after_two_weeks_failed_ones_after_a_month(db):
+    from django_tasks_db.models import DBTaskResult
+
+    from content.workflow.jobs import prune_jobs
+
+    def finished(days_ago: int, status: str) -> DBTaskResult:
+        result = sweep.enqueue().db_result
+        at = timezone.now() - timedelta(days=days_ago)
+        DBTaskResult.objects.filter(pk=result.pk).update(status=status, finished_at=at)
+        return result
+
+    kept = [finished(13, "SUCCESSFUL"), finished(20, "FAILED")]
+    finished(15, "SUCCESSFUL")
+    finished(31, "FAILED")
+    waiting = sweep.enqueue().db_result  # not finished: never pruned
+
+    assert prune_jobs.call() == 2
+    assert set(DBTaskResult.objects.values_list("pk", flat=True)) == {
+        *(result.pk for result in kept),
+        waiting.pk,
+    }
