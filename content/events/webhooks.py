@@ -51,15 +51,20 @@ DISABLE_AFTER = timedelta(days=3)
 def fan_out(event: Event) -> list[WebhookDelivery]:
     """A delivery of ``event`` to each enabled endpoint that wants it, and its job (in the
     caller's transaction)."""
-    deliveries = []
-    for endpoint in WebhookEndpoint.objects.filter(enabled=True):
-        if event.type in endpoint.event_types:
-            delivery = WebhookDelivery.objects.create(
-                event=event, endpoint=endpoint, next_attempt_at=event.occurred_at
-            )
-            deliver_webhook.enqueue(delivery.pk)
-            deliveries.append(delivery)
-    return deliveries
+    return [
+        _new_delivery(event, endpoint)
+        for endpoint in WebhookEndpoint.objects.filter(enabled=True)
+        if event.type in endpoint.event_types
+    ]
+
+
+def _new_delivery(event: Event, endpoint: WebhookEndpoint) -> WebhookDelivery:
+    """The delivery of ``event`` to ``endpoint``, due now, and the job for its first try."""
+    delivery = WebhookDelivery.objects.create(
+        event=event, endpoint=endpoint, next_attempt_at=event.occurred_at
+    )
+    deliver_webhook.enqueue(delivery.pk)
+    return delivery
 
 
 @task()
@@ -111,8 +116,8 @@ def _finish(delivery: WebhookDelivery, state: str, now: datetime) -> None:
 
 
 def deliver(delivery_id: int) -> WebhookAttempt | None:
-    """Make the next try of a delivery, if it is due, and record it; schedule the one after
-    (the caller's job queue runs ``reschedule``'s answer). Returns the attempt made."""
+    """Make the next try of a delivery, if it is due, and record it; then finish the
+    delivery, disable its endpoint, or enqueue the next try. Returns the attempt made."""
     now = timezone.now()
     delivery = claim(delivery_id, now=now)
     if delivery is None:
@@ -208,14 +213,9 @@ def redeliver(delivery: WebhookDelivery) -> None:
 
 def send_test_event(endpoint: WebhookEndpoint) -> WebhookDelivery:
     """Send a ``webhook.test`` event to ``endpoint`` alone (the admin's "send a test event")."""
-    now = timezone.now()
     with transaction.atomic():
-        event = new_event(EventType.TEST, {"endpoint": endpoint.pk}, at=now)
-        delivery = WebhookDelivery.objects.create(
-            event=event, endpoint=endpoint, next_attempt_at=now
-        )
-        deliver_webhook.enqueue(delivery.pk)
-    return delivery
+        event = new_event(EventType.TEST, {"endpoint": endpoint.pk}, at=timezone.now())
+        return _new_delivery(event, endpoint)
 
 
 #: A pending delivery this late, and not being sent, lost its job (a worker stopped).
