@@ -11,6 +11,7 @@ class ContentConfig(AppConfig):
     def ready(self) -> None:
         from .events import vocabulary
         from .models.generations import ensure_delivery_state
+        from .models.locales import ensure_default_locale
         from .notifications import handlers as notifications
         from .roles import ensure_groups
 
@@ -21,6 +22,9 @@ class ContentConfig(AppConfig):
         post_migrate.connect(ensure_groups, sender=self, dispatch_uid="content.ensure_groups")
         post_migrate.connect(
             ensure_delivery_state, sender=self, dispatch_uid="content.ensure_delivery_state"
+        )
+        post_migrate.connect(
+            ensure_default_locale, sender=self, dispatch_uid="content.ensure_default_locale"
         )
 
 

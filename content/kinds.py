@@ -55,8 +55,20 @@ SUPPLEMENT_FORMS = ["capsule", "tablet", "powder", "liquid", "softgel", "gummy"]
 WITH_FOOD = ["with_food", "without_food", "either"]
 
 
+#: The keyword that marks a details field as prose: translations translate it; every other
+#: field (numbers, enumerations, clock times) is structured data, the same in every locale.
+TRANSLATABLE = "x-translatable"
+
+
 def _text(title: str, **extra: Any) -> dict[str, Any]:
-    return {"type": "string", "title": title, "minLength": 1, "maxLength": 500, **extra}
+    return {
+        "type": "string",
+        "title": title,
+        "minLength": 1,
+        "maxLength": 500,
+        TRANSLATABLE: True,
+        **extra,
+    }
 
 
 def _text_list(title: str, *, min_items: int = 0, multiline: bool = False) -> dict[str, Any]:
@@ -72,6 +84,7 @@ def _text_list(title: str, *, min_items: int = 0, multiline: bool = False) -> di
         "items": item,
         "minItems": min_items,
         "maxItems": 50,
+        TRANSLATABLE: True,
     }
 
 
@@ -211,6 +224,14 @@ EXAMPLE_DETAILS: dict[str, dict[str, Any]] = {
         "steps": ["Get up at the same time every day"],
     },
 }
+
+
+def translatable_fields(kind: str) -> list[str]:
+    """The details fields of ``kind`` that are prose (texts or lists of texts), in schema
+    order: what a translation of a ``kind`` item translates. All are top-level fields."""
+    properties = DETAILS_SCHEMAS.get(kind, {}).get("properties", {})
+    return [name for name, schema in properties.items() if schema.get(TRANSLATABLE)]
+
 
 _VALIDATORS = {kind: Draft202012Validator(schema) for kind, schema in DETAILS_SCHEMAS.items()}
 

@@ -1,4 +1,5 @@
-"""The Editors and Reviewers groups and their permissions, kept in step after every migrate."""
+"""The Editors, Reviewers and Translators groups and their permissions, kept in step after
+every migrate."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ VIEW_ALL = [
     "view_approval",
     "view_auditentry",
     "view_reviewerprofile",
+    "view_locale",
+    "view_contraindicationtranslation",
+    "view_goaltranslation",
 ]
 
 ROLES: dict[str, list[str]] = {
@@ -39,10 +43,24 @@ ROLES: dict[str, list[str]] = {
         "view_deliverykey",
         "add_deliverykey",
         "change_deliverykey",
+        "add_locale",
+        "change_locale",
+        "change_contraindicationtranslation",
+        "change_goaltranslation",
         "view_webhookendpoint",
         "add_webhookendpoint",
         "change_webhookendpoint",
         "delete_webhookendpoint",
+    ],
+    # Translators write translations of published content and of the vocabularies; reviewers
+    # review them like any change.
+    "Translators": [
+        *VIEW_ALL,
+        "translate_version",
+        "add_contraindicationtranslation",
+        "change_contraindicationtranslation",
+        "add_goaltranslation",
+        "change_goaltranslation",
     ],
 }
 

@@ -260,6 +260,9 @@ REVIEW_POLICY_DEFAULT = {"approvals_required": 1, "review_cycle_days": 365}
 REVIEW_POLICY = {
     "supplement": {"approvals_required": 2, "review_cycle_days": 365},
 }
+# Translations: one reviewer unless set here, by "<locale>:<kind>", "<locale>" or "<kind>"
+# (the most specific wins), e.g. {"es:supplement": {"approvals_required": 2}}.
+TRANSLATION_REVIEW_POLICY: dict[str, dict[str, int]] = {}
 
 # --- Logs -------------------------------------------------------------------------------
 #: ``json`` (one object per line; the production default) or ``text``.

@@ -25,7 +25,7 @@ def approved(editor, *reviewers, **kwargs) -> Version:
 
 def approve_fully(version: Version, *reviewers) -> Version:
     """Approve with the given reviewers, adding fresh ones until the policy is met."""
-    needed = workflow.review_policy(version.item.kind).approvals_required
+    needed = workflow.approval_progress(version).required
     reviewers = list(reviewers) + [ReviewerFactory() for _ in range(needed - len(reviewers))]
     for reviewer in reviewers[:needed]:
         version = workflow.approve(version=version, user=reviewer, seen_hash=version.content_hash)
@@ -75,3 +75,41 @@ def republished(version: Version, editor, *reviewers, **changes) -> Version:
     new = approve_fully(new, *reviewers)
     publisher = reviewers[0] if reviewers else ReviewerFactory()
     return workflow.publish(version=new, user=publisher)
+
+
+def translation_of(source: Version, locale: str, translator, **changes):
+    """A complete translation draft of the published ``source`` into ``locale``: each text
+    of the source marked with the locale ("[es] ..."), then ``changes``."""
+    from content.workflow import TranslationContent, source_text, start_translation
+
+    text = source_text(source)
+
+    def mark(value):
+        if isinstance(value, list):
+            return [f"[{locale}] {entry}" for entry in value]
+        return f"[{locale}] {value}" if value else value
+
+    content = TranslationContent(
+        title=mark(text["title"]),
+        summary=mark(text["summary"]),
+        body=mark(text["body"]),
+        change_note=f"Translated into {locale}.",
+        details={name: mark(value) for name, value in text["details"].items()},
+        notes={
+            part: {key: mark(note) for key, note in notes.items()}
+            for part, notes in text["notes"].items()
+        },
+    )
+    from dataclasses import replace
+
+    content = replace(content, **changes)
+    return start_translation(item=source.item, locale=locale, user=translator, content=content)
+
+
+def published_translation(source: Version, locale: str, translator, *reviewers, **changes):
+    """``translation_of`` taken through review to published."""
+    version = translation_of(source, locale, translator, **changes)
+    version = workflow.submit_for_review(version=version, user=translator)
+    version = approve_fully(version, *reviewers)
+    publisher = reviewers[0] if reviewers else ReviewerFactory()
+    return workflow.publish(version=version, user=publisher)

@@ -62,6 +62,11 @@ class ReviewerFactory(UserFactory):
     )
 
 
+class TranslatorFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"translator{n}")
+    groups = member_of("Translators")
+
+
 class ReviewerProfileFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ReviewerProfile

@@ -11,6 +11,7 @@ DELIVERY_PATHS = [
     "/api/v1/components/{slug}/versions/{number}/",
     "/api/v1/contraindications/",
     "/api/v1/goals/",
+    "/api/v1/locales/",
     "/api/v1/plans/",
     "/api/v1/plans/{slug}/",
     "/api/v1/sync/",

@@ -31,12 +31,16 @@ def _etag_matches(header: str, etag: str) -> bool:
     return etag in candidates
 
 
-def respond(request: HttpRequest, encoded: bytes, etag: str) -> HttpResponse:
-    """A 200 with ``encoded`` (or 304 if the client has it), a strong ETag and Cache-Control."""
+def respond(
+    request: HttpRequest, encoded: bytes, etag: str, *, language: str, by_header: bool
+) -> HttpResponse:
+    """A 200 with ``encoded`` (or 304 if the client has it), a strong ETag and Cache-Control,
+    in ``language`` (``Content-Language``), varying with ``Accept-Language`` if it chose."""
     headers = {
         "ETag": etag,
         "Cache-Control": settings.DELIVERY_CACHE_CONTROL,
-        "Vary": "Authorization",
+        "Vary": "Authorization, Accept-Language" if by_header else "Authorization",
+        "Content-Language": language,
     }
     if _etag_matches(request.META.get("HTTP_IF_NONE_MATCH", ""), etag):
         return HttpResponse(status=304, headers=headers)

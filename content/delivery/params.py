@@ -28,7 +28,7 @@ MAX_QUERY_WORDS = 10
 PAGE_SIZE_DEFAULT = 20
 PAGE_SIZE_MAX = 100
 #: The parameters in the order they are read: a 400 lists their problems in this order.
-READ_ORDER = ("kind", "goal", "q", "page_size", "cursor", "token", "profile")
+READ_ORDER = ("locale", "kind", "goal", "q", "page_size", "cursor", "token", "profile")
 _SLUG = slug_validator.regex  # the vocabularies' own slug pattern
 # Slugs are ASCII: only ASCII letters are lower-cased (str.lower() makes the Kelvin sign a "k").
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
@@ -52,6 +52,11 @@ class Problems:
 
     def refuse(self, parameter: str, detail: str) -> None:
         self.errors.append({"parameter": parameter, "detail": detail})
+
+    def refuse_locale(self, refusal: str | None) -> None:
+        """Add the ``locale`` refusal negotiation found (``locales.Negotiated``), if any."""
+        if refusal is not None:
+            self.refuse("locale", refusal)
 
     def raise_any(self) -> None:
         """Raise the ``ParameterProblem`` naming every problem, if there is one."""
@@ -158,9 +163,10 @@ def _decoded(
         return None
 
 
-def read_sync_query(params: QueryDict) -> SyncQuery:
+def read_sync_query(params: QueryDict, locale_refusal: str | None) -> SyncQuery:
     """Parse a sync request's ``token`` and ``page_size``, raising ``ParameterProblem``."""
     problems = Problems()
+    problems.refuse_locale(locale_refusal)
     page_size = _read_page_size(params, problems)
     position = _decoded(params, "token", decode_token, problems) or SyncPosition()
     problems.raise_any()
@@ -190,13 +196,16 @@ def read_profile(params: QueryDict, problems: Problems) -> ProfileParameter | No
     )
 
 
-def read_list_params(params: QueryDict, *, plans: bool = False) -> ListParams:
+def read_list_params(
+    params: QueryDict, *, plans: bool = False, locale_refusal: str | None = None
+) -> ListParams:
     """Parse a list request's parameters, collecting in ``problems`` every one that is bad.
 
     Plans take no ``kind`` (it is ignored there, like any parameter an endpoint does not take).
     """
     query = ListParams(plans=plans)
     problems = query.problems
+    problems.refuse_locale(locale_refusal)
     kind = None if plans else _single(params, "kind", problems)
     if kind is not None:
         if kind in Kind.values:

@@ -11,21 +11,21 @@ from .rendering import dump
 from .selectors import LiveComponent, PageRow, SyncRow
 
 
-def compose_plans(rows: list[PageRow], profile: Profile | None) -> list[str]:
+def compose_plans(rows: list[PageRow], profile: Profile | None, locale: str) -> list[str]:
     """Each plan's body with its items resolved to the components' live documents.
 
     Items whose component is no longer published are left out (the plan is flagged for
     review). With a profile, items to avoid are moved to ``removed`` with the reasons, and
     every item kept carries its ``suitability``. One query for all the plans' components.
     """
-    components = plan_components(rows)
+    components = plan_components(rows, locale)
     return [compose_plan(row.body, row.plan_items, components, profile)[0] for row in rows]
 
 
-def plan_components(plans: Iterable[PageRow | SyncRow]) -> dict[int, LiveComponent]:
-    """The live documents of the components the ``plans`` use (one query)."""
+def plan_components(plans: Iterable[PageRow | SyncRow], locale: str) -> dict[int, LiveComponent]:
+    """The live documents in ``locale`` of the components the ``plans`` use (one query)."""
     return selectors.live_components_by_item(
-        {component_id for plan in plans for component_id, _ in plan.plan_items}
+        {component_id for plan in plans for component_id, _ in plan.plan_items}, locale
     )
 
 

@@ -7,10 +7,16 @@ plan's component rows) or retire it (its ``live`` flag), re-render the documents
 the item so that they name it exactly while it is published, and announce the change (a new
 delivery generation and one change row per item touched), and write the event to the
 outbox (``content.published``, ``content.withdrawn``), all in that transaction.
+
+Every published version has a document in every locale (``localising`` chooses each one's
+prose). A translation's publication or withdrawal re-renders its source's live documents,
+and so does anything that changes which prose a locale serves (``refresh_items``): each
+document whose answer changed is announced in its locale only.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 from content.events import content_event
@@ -21,89 +27,235 @@ from content.models import (
     PublishedDocument,
     PublishedPlanItem,
     Version,
+    VersionState,
     bump_generation,
 )
 
+from .localising import (
+    LocaleTable,
+    locale_table,
+    localise,
+    published_translations,
+)
 from .rendering import dump, render, render_component
+
+#: Changed answers: locale code -> the ids of the items whose answer in it changed.
+Changes = dict[str, set[int]]
 
 
 def project_publication(version: Version, *, superseded: Version | None) -> None:
     """``version`` has just gone live, replacing ``superseded`` (if any) as the item's
-    published version: serve it instead."""
+    published version: serve it instead (a translation: serve its prose where it is the
+    locale's, or the fallback's, current one)."""
+    if version.item.source_id is not None:
+        refresh_and_announce([version.item.source_id])
+        content_event(EventType.PUBLISHED, version)
+        return
     if superseded is not None:
         PublishedDocument.objects.filter(version=superseded).update(
             live=False, superseded_at=superseded.superseded_at
         )
-    _store_document(version)
-    _announce_changes({version.item_id, *_refresh_mentions_of(version.item_id)})
+    table = locale_table()
+    _store_documents(version, table)
+    changes = {code: {version.item_id} for code in table.chains}
+    _announce_changes(_merge(changes, _refresh_mentions_of(version.item_id, table)))
     content_event(EventType.PUBLISHED, version)
 
 
 def project_withdrawal(version: Version) -> None:
-    """``version`` has just been withdrawn: serve nothing of it from now on."""
+    """``version`` has just been withdrawn: serve nothing of it from now on (a translation:
+    serve the locale's fallback instead)."""
+    if version.item.source_id is not None:
+        refresh_and_announce([version.item.source_id])
+        content_event(EventType.WITHDRAWN, version)
+        return
     PublishedDocument.objects.filter(version=version).update(
         live=False, withdrawn_at=version.withdrawn_at
     )
-    _announce_changes({version.item_id, *_refresh_mentions_of(version.item_id)})
+    table = locale_table()
+    changes = {code: {version.item_id} for code in table.chains}
+    _announce_changes(_merge(changes, _refresh_mentions_of(version.item_id, table)))
     content_event(EventType.WITHDRAWN, version)
 
 
-def _store_document(version: Version) -> None:
-    """Render the just-published ``version`` and store it as the item's live document."""
-    rendered = render(version)
-    stored = PublishedDocument.objects.create(
-        version=version,
-        item_id=version.item_id,
-        kind=version.item.kind,
-        slug=version.item.slug,
-        number=version.number,
-        title=version.title,
-        summary=version.summary,
-        change_note=version.change_note,
-        published_at=version.published_at,
-        live=True,
-        **rendered._asdict(),  # body, links, plan_items, goal_keys, avoid_keys
-    )
+def _merge(first: Changes, second: Changes) -> Changes:
+    for code, ids in second.items():
+        first.setdefault(code, set()).update(ids)
+    return first
+
+
+def _document_fields(version: Version, rendered) -> dict:
+    return {
+        "item_id": version.item_id,
+        "kind": version.item.kind,
+        "slug": version.item.slug,
+        "number": version.number,
+        "change_note": version.change_note,
+        "published_at": version.published_at,
+        **rendered._asdict(),  # body, title, summary, links, plan_items, goal_keys, avoid_keys
+    }
+
+
+def _store_documents(version: Version, table: LocaleTable) -> None:
+    """Render the just-published ``version`` in every locale and store each as the item's
+    live document there."""
+    translations = published_translations([version.item_id]).get(version.item_id, {})
+    stored = []
+    for code in table.chains:
+        localised = localise(version, code, table, translations)
+        stored.append(
+            PublishedDocument.objects.create(
+                version=version,
+                locale=code,
+                served_locale=localised.served,
+                translation=localised.translation,
+                live=True,
+                **_document_fields(version, render(version, localised)),
+            )
+        )
+    component_ids = {component_id for component_id, _ in stored[0].plan_items}
     PublishedPlanItem.objects.bulk_create(
-        PublishedPlanItem(document=stored, component_id=component_id)
-        for component_id in {component_id for component_id, _ in rendered.plan_items}
+        PublishedPlanItem(document=document, component_id=component_id)
+        for document in stored
+        for component_id in component_ids
     )
 
 
-def _refresh_mentions_of(item_id: int) -> set[int]:
+def refresh_items(source_item_ids: Iterable[int]) -> Changes:
+    """Render the live versions of ``source_item_ids`` again in every locale, as the
+    translations, locales and vocabularies are now: update the documents that changed and
+    make those of a locale that had none. Returns what changed, for ``_announce_changes``."""
+    table = locale_table()
+    live = {
+        version.item_id: version
+        for version in Version.objects.filter(
+            item_id__in=list(source_item_ids), state=VersionState.PUBLISHED
+        ).select_related("item")
+    }
+    translations = published_translations(live)
+    documents = {
+        (document.item_id, document.locale): document
+        for document in PublishedDocument.objects.filter(item_id__in=list(live), live=True)
+    }
+    changes: Changes = {}
+    for item_id, version in live.items():
+        for code in table.chains:
+            localised = localise(version, code, table, translations.get(item_id, {}))
+            rendered = render(version, localised)
+            found = documents.get((item_id, code))
+            fields = {
+                "served_locale": localised.served,
+                "translation": localised.translation,
+                **_document_fields(version, rendered),
+            }
+            if found is None:
+                document = PublishedDocument.objects.create(
+                    version=version, locale=code, live=True, **fields
+                )
+                PublishedPlanItem.objects.bulk_create(
+                    PublishedPlanItem(document=document, component_id=component_id)
+                    for component_id in {component_id for component_id, _ in rendered.plan_items}
+                )
+            elif (
+                found.body == rendered.body
+                and found.links == rendered.links
+                and found.plan_items == rendered.plan_items
+                and found.translation_id == getattr(localised.translation, "pk", None)
+            ):
+                continue
+            else:
+                PublishedDocument.objects.filter(pk=found.pk).update(**fields)
+            changes.setdefault(code, set()).add(item_id)
+    return changes
+
+
+def refresh_and_announce(source_item_ids: Iterable[int]) -> None:
+    """``refresh_items``, and announce what changed (nothing if nothing did)."""
+    changes = refresh_items(source_item_ids)
+    if changes:
+        _announce_changes(changes)
+
+
+def _refresh_mentions_of(item_id: int, table: LocaleTable) -> Changes:
     """Re-render the live documents whose interactions name ``item_id``, which has just gone
     live or been withdrawn, so that they name it exactly while it is published. Return the
-    items whose documents changed."""
-    mentioning = PublishedDocument.objects.filter(
-        live=True, version__interactions__other_id=item_id
-    ).select_related("version__item")
-    changed = set()
+    items whose documents changed, by locale."""
+    mentioning = list(
+        PublishedDocument.objects.filter(live=True, version__interactions__other_id=item_id)
+        .select_related("version__item")
+        .distinct()
+    )
+    if not mentioning:
+        return {}
+    translations = published_translations({document.item_id for document in mentioning})
+    changed: Changes = {}
     for document in mentioning:
-        rendered = dump(render_component(document.version))
+        localised = localise(
+            document.version, document.locale, table, translations.get(document.item_id, {})
+        )
+        rendered = dump(render_component(document.version, localised))
         if rendered != document.body:
             PublishedDocument.objects.filter(pk=document.pk).update(body=rendered)
-            changed.add(document.item_id)
+            changed.setdefault(document.locale, set()).add(document.item_id)
     return changed
 
 
-def _announce_changes(item_ids: Iterable[int]) -> None:
-    """Record, in the transaction that makes it, that the answers for ``item_ids`` changed.
+def add_locale_documents(code: str) -> None:
+    """A locale was added: give every published document one in ``code`` too, and announce
+    the live ones. The live are rendered; older versions' documents (the history) are the
+    default locale's, saying that they fall back."""
+    table = locale_table()
+    history = PublishedDocument.objects.filter(locale=table.default, live=False).exclude(
+        item_id__in=PublishedDocument.objects.filter(locale=code).values("item_id")
+    )
+    for document in history.filter(withdrawn_at=None):
+        body = json.loads(document.body)
+        marks = {
+            "locale": table.default,
+            "requested_locale": code,
+            "fallback_reason": "not-translated",
+        }
+        position = list(body).index("locale")
+        pairs = list(body.items())
+        body = dict(pairs[:position] + list(marks.items()) + pairs[position + 1 :])
+        document.pk = None
+        document.locale, document.body = code, dump(body)
+        document.save(force_insert=True)
+    live = PublishedDocument.objects.filter(locale=table.default, live=True)
+    refresh_and_announce(live.values_list("item_id", flat=True))
+
+
+def _announce_changes(changes: Changes) -> None:
+    """Record, in the transaction that makes it, that the answers for each locale's items
+    changed.
 
     Bumps the delivery generation (cached answers of the old one are no longer served) and
-    writes one ``DeliveryChange`` per item under the new generation, adding every live plan
-    that uses one of the items: a plan is served with its components' current documents, so
-    it changes with them. ``/api/v1/sync/`` reads these rows.
+    writes one ``DeliveryChange`` per item and locale under the new generation, adding every
+    live plan that uses one of the items in that locale: a plan is served with its
+    components' current documents, so it changes with them. ``/api/v1/sync/`` reads these
+    rows.
     """
-    ids = set(item_ids)
-    ids |= set(
-        PublishedPlanItem.objects.filter(document__live=True, component_id__in=ids)
-        .values_list("document__item_id", flat=True)
-        .distinct()
-    )
+    changes = {code: ids for code, ids in changes.items() if ids}
+    rows = []
+    for code, ids in changes.items():
+        ids = set(ids) | set(
+            PublishedPlanItem.objects.filter(
+                document__live=True, document__locale=code, component_id__in=ids
+            )
+            .values_list("document__item_id", flat=True)
+            .distinct()
+        )
+        rows.extend((code, pk) for pk in ids)
     generation = bump_generation()
+    known = dict(
+        (pk, (slug, kind))
+        for pk, slug, kind in ContentItem.objects.filter(pk__in={pk for _, pk in rows}).values_list(
+            "pk", "slug", "kind"
+        )
+    )
     DeliveryChange.objects.bulk_create(
-        DeliveryChange(generation=generation, item_id=pk, slug=slug, kind=kind)
-        for pk, slug, kind in ContentItem.objects.filter(pk__in=ids)
-        .order_by("pk")
-        .values_list("pk", "slug", "kind")
+        DeliveryChange(
+            generation=generation, item_id=pk, locale=code, slug=known[pk][0], kind=known[pk][1]
+        )
+        for code, pk in sorted(rows, key=lambda row: (row[1], row[0]))
     )

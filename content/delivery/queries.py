@@ -59,19 +59,29 @@ def _profile(given: ProfileParameter | None, problems: Problems) -> Profile | No
     return profile
 
 
-def list_query(params: QueryDict, *, plans: bool = False) -> ListQuery:
+def list_query(
+    params: QueryDict, *, plans: bool = False, locale_refusal: str | None = None
+) -> ListQuery:
     """A list request's query, raising ``ParameterProblem`` naming every bad parameter."""
-    parsed = read_list_params(params, plans=plans)
+    parsed = read_list_params(params, plans=plans, locale_refusal=locale_refusal)
     problems = parsed.problems
     query = ListQuery(parsed, _goal_id(parsed.goal, problems), _profile(parsed.profile, problems))
     problems.raise_any()
     return query
 
 
-def detail_profile(params: QueryDict) -> Profile | None:
-    """A detail request's ``profile``, the only parameter a detail takes, looked up; raises
-    ``ParameterProblem``."""
+def detail_profile(params: QueryDict, locale_refusal: str | None = None) -> Profile | None:
+    """A detail request's ``profile``, looked up (and its ``locale``'s refusal, if any);
+    raises ``ParameterProblem``."""
     problems = Problems()
+    problems.refuse_locale(locale_refusal)
     profile = _profile(read_profile(params, problems), problems)
     problems.raise_any()
     return profile
+
+
+def refuse_locale(locale_refusal: str | None) -> None:
+    """Raise the 400 of an endpoint whose only parameter is ``locale``, if it is refused."""
+    problems = Problems()
+    problems.refuse_locale(locale_refusal)
+    problems.raise_any()

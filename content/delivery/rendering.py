@@ -23,6 +23,8 @@ from content.models import (
 )
 from content.models.delivery import id_keys
 
+from .localising import Localised, contraindication_names
+
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
 
 _ALLOWED_TAGS = {
@@ -99,6 +101,8 @@ class Rendering(NamedTuple):
     goal and avoid keys (``id_keys``). Named as the ``PublishedDocument`` columns they fill."""
 
     body: str
+    title: str
+    summary: str
     links: list[list[Any]]
     plan_items: list[list[Any]]
     goal_keys: str
@@ -111,46 +115,59 @@ def _goals(version: Version) -> tuple[list[str], list[int]]:
     return [slug for slug, _ in rows], [goal_id for _, goal_id in rows]
 
 
-def _text(version: Version) -> dict[str, Any]:
-    """What the documents of components and plans both say, in this order."""
+def _text(version: Version, localised: Localised) -> dict[str, Any]:
+    """What the documents of components and plans both say, in this order: which locale,
+    then the prose in it."""
+    body = localised.text("body", version.body)
     return {
-        "title": version.title,
-        "summary": version.summary,
-        "body_markdown": version.body,
-        "body_html": markdown_to_html(version.body),
+        **localised.marks(),
+        "title": localised.text("title", version.title),
+        "summary": localised.text("summary", version.summary),
+        "body_markdown": body,
+        "body_html": markdown_to_html(body),
     }
 
 
-def _component(version: Version, goals: list[str]) -> tuple[dict[str, Any], list[list[Any]]]:
-    """The component document for the published ``version`` and its personalisation links."""
+def _component(
+    version: Version, goals: list[str], localised: Localised
+) -> tuple[dict[str, Any], list[list[Any]]]:
+    """The component document for the published ``version`` in ``localised``'s locale, and
+    its personalisation links (their notes in that locale)."""
     links = list(
         ContraindicationLink.objects.filter(version=version)
         .select_related("contraindication")
         .order_by("contraindication__slug")
     )
+    names = contraindication_names((link.contraindication_id for link in links), localised)
+    link_notes, interaction_notes = (
+        localised.notes("contraindications"),
+        localised.notes("interactions"),
+    )
+    notes = {link.pk: link_notes.get(link.contraindication.slug) or link.note for link in links}
     document = {
         "type": "component",
         "slug": version.item.slug,
         "kind": version.item.kind,
         "version": version.number,
-        **_text(version),
-        "details": version.details,
+        **_text(version, localised),
+        "details": localised.details(version.details),
         "goals": goals,
         "contraindications": [
             {
                 "slug": link.contraindication.slug,
-                "name": link.contraindication.name,
+                "name": names.get(link.contraindication_id, link.contraindication.name),
                 "severity": link.severity,
-                "note": link.note,
+                "note": notes[link.pk],
             }
             for link in links
         ],
         # Only interactions with components that are live: a draft's slug never leaks.
         "interactions": [
-            {"component": slug, "severity": severity, "note": note}
+            {"component": slug, "severity": severity, "note": interaction_notes.get(slug) or note}
             for slug, severity, note in Interaction.objects.filter(
                 version=version, other__documents__live=True
             )
+            .distinct()
             .order_by("other__slug")
             .values_list("other__slug", "severity", "note")
         ],
@@ -163,21 +180,24 @@ def _component(version: Version, goals: list[str]) -> tuple[dict[str, Any], list
         "published_at": timestamp(version.published_at),
     }
     personalisation = [
-        [link.contraindication_id, link.contraindication.slug, link.severity, link.note]
+        [link.contraindication_id, link.contraindication.slug, link.severity, notes[link.pk]]
         for link in links
     ]
     return document, personalisation
 
 
-def render_component(version: Version) -> dict[str, Any]:
-    """The component document of the published ``version``, as served."""
-    return _component(version, _goals(version)[0])[0]
+def render_component(version: Version, localised: Localised) -> dict[str, Any]:
+    """The component document of the published ``version`` in ``localised``'s locale."""
+    return _component(version, _goals(version)[0], localised)[0]
 
 
-def _plan(version: Version, goals: list[str]) -> tuple[dict[str, Any], list[list[Any]]]:
+def _plan(
+    version: Version, goals: list[str], localised: Localised
+) -> tuple[dict[str, Any], list[list[Any]]]:
     """The plan's own document and its items, each [component item id, '"slot":...}']. The
     items name no component: the API adds the components' current published documents when
     it answers."""
+    notes = localised.notes("items")
     items = [
         [
             item.component_id,
@@ -187,7 +207,7 @@ def _plan(version: Version, goals: list[str]) -> tuple[dict[str, Any], list[list
                     "weeks": {"from": item.week_from, "to": item.week_to},
                     "frequency": item.frequency,
                     "order": item.order,
-                    "note": item.note,
+                    "note": notes.get(str(item.order)) or item.note,
                 }
             )[1:],
         ]
@@ -197,7 +217,7 @@ def _plan(version: Version, goals: list[str]) -> tuple[dict[str, Any], list[list
         "type": "plan",
         "slug": version.item.slug,
         "version": version.number,
-        **_text(version),
+        **_text(version, localised),
         "goals": goals,
         "duration_weeks": version.duration_weeks,
         "review": _review_block(version),
@@ -206,15 +226,18 @@ def _plan(version: Version, goals: list[str]) -> tuple[dict[str, Any], list[list
     return document, items
 
 
-def render(version: Version) -> Rendering:
-    """Render the just-published ``version`` as the read model stores it."""
+def render(version: Version, localised: Localised) -> Rendering:
+    """Render the published ``version`` in ``localised``'s locale as the read model stores
+    it."""
     goals, goal_ids = _goals(version)
     if version.item.kind == PLAN:
-        (document, plan_items), links = _plan(version, goals), []
+        (document, plan_items), links = _plan(version, goals, localised), []
     else:
-        (document, links), plan_items = _component(version, goals), []
+        (document, links), plan_items = _component(version, goals, localised), []
     return Rendering(
         body=dump(document),
+        title=document["title"],
+        summary=document["summary"],
         links=links,
         plan_items=plan_items,
         goal_keys=id_keys(goal_ids),

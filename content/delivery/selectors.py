@@ -67,13 +67,14 @@ class Page:
     previous: dict | None
 
 
-def live_components() -> QuerySet[PublishedDocument]:
-    return PublishedDocument.objects.filter(live=True, kind__in=Kind.values)
+def live_components(locale: str) -> QuerySet[PublishedDocument]:
+    return PublishedDocument.objects.filter(live=True, locale=locale, kind__in=Kind.values)
 
 
-def live_plans() -> QuerySet[PublishedDocument]:
+def live_plans(locale: str) -> QuerySet[PublishedDocument]:
     """Published plans that still have an item left: one whose component is live."""
-    return _with_items_left(PublishedDocument.objects.filter(live=True, kind=PLAN), None)
+    plans = PublishedDocument.objects.filter(live=True, locale=locale, kind=PLAN)
+    return _with_items_left(plans, None, locale)
 
 
 def _suitable(documents: QuerySet, profile: Profile | None) -> QuerySet:
@@ -83,13 +84,13 @@ def _suitable(documents: QuerySet, profile: Profile | None) -> QuerySet:
     return documents
 
 
-def _with_items_left(plans: QuerySet, profile: Profile | None) -> QuerySet:
-    suitable = _suitable(live_components(), profile).filter(item_id=OuterRef("component_id"))
+def _with_items_left(plans: QuerySet, profile: Profile | None, locale: str) -> QuerySet:
+    suitable = _suitable(live_components(locale), profile).filter(item_id=OuterRef("component_id"))
     rows = PublishedPlanItem.objects.filter(document_id=OuterRef("pk")).filter(Exists(suitable))
     return plans.filter(Exists(rows))
 
 
-def _filtered(documents: QuerySet, query: ListQuery) -> QuerySet:
+def _filtered(documents: QuerySet, query: ListQuery, locale: str) -> QuerySet:
     asked = query.params
     if asked.kind:
         documents = documents.filter(kind=asked.kind)
@@ -99,7 +100,7 @@ def _filtered(documents: QuerySet, query: ListQuery) -> QuerySet:
         documents = documents.filter(Q(title__icontains=word) | Q(summary__icontains=word))
     if query.profile is not None:
         if asked.plans:  # a plan leaves the list only when none of its items is left
-            documents = _with_items_left(documents, query.profile)
+            documents = _with_items_left(documents, query.profile, locale)
         else:
             documents = _suitable(documents, query.profile)
     return documents
@@ -109,9 +110,9 @@ def _page_rows(documents: QuerySet, limit: int) -> list[PageRow]:
     return list(map(PageRow._make, documents.values_list(*PageRow._fields)[:limit]))
 
 
-def page_of(documents: QuerySet, query: ListQuery) -> Page:
+def page_of(documents: QuerySet, query: ListQuery, locale: str) -> Page:
     """Return the page ``query`` asks for, in slug order, with the cursors around it."""
-    documents = _filtered(documents, query)
+    documents = _filtered(documents, query, locale)
     size = query.params.page_size
     cursor = query.params.cursor or {}
     if "before" in cursor:
@@ -132,38 +133,40 @@ def page_of(documents: QuerySet, query: ListQuery) -> Page:
     return Page(rows, following, previous)
 
 
-def live_plan(slug: str) -> PageRow | None:
+def live_plan(slug: str, locale: str) -> PageRow | None:
     """The live document of plan ``slug``, or None if none is published."""
-    found = live_plans().filter(slug=slug).values_list(*PageRow._fields).first()
+    found = live_plans(locale).filter(slug=slug).values_list(*PageRow._fields).first()
     return None if found is None else PageRow._make(found)
 
 
-def live_components_by_item(item_ids: Iterable[int]) -> dict[int, LiveComponent]:
+def live_components_by_item(item_ids: Iterable[int], locale: str) -> dict[int, LiveComponent]:
     """The live component documents of ``item_ids``, by item id."""
-    rows = live_components().filter(item_id__in=item_ids).values_list(*LiveComponent._fields)
+    rows = live_components(locale).filter(item_id__in=item_ids).values_list(*LiveComponent._fields)
     return {row.item_id: row for row in map(LiveComponent._make, rows)}
 
 
-def live_component(slug: str) -> Served | None:
+def live_component(slug: str, locale: str) -> Served | None:
     """The live document of component ``slug``, or None if none is published."""
-    found = live_components().filter(slug=slug).values_list(*Served._fields).first()
+    found = live_components(locale).filter(slug=slug).values_list(*Served._fields).first()
     return None if found is None else Served._make(found)
 
 
-def _history_of(slug: str) -> QuerySet[PublishedDocument]:
-    """The documents of the live component ``slug``, but for those withdrawn."""
+def _history_of(slug: str, locale: str) -> QuerySet[PublishedDocument]:
+    """The documents in ``locale`` of the live component ``slug``, but for those withdrawn."""
     return PublishedDocument.objects.filter(
         item__documents__slug=slug,
         item__documents__live=True,
+        item__documents__locale=locale,
+        locale=locale,
         kind__in=Kind.values,
         withdrawn_at=None,
     )
 
 
-def component_history(slug: str) -> list[dict] | None:
+def component_history(slug: str, locale: str) -> list[dict] | None:
     """The publication history of a live component, newest first; None if it is not live."""
     rows = list(
-        _history_of(slug)
+        _history_of(slug, locale)
         .order_by("-number")
         .values_list("number", "published_at", "superseded_at", "change_note")
     )
@@ -175,31 +178,33 @@ def component_history(slug: str) -> list[dict] | None:
     ]
 
 
-def component_version(slug: str, number: int) -> Served | None:
+def component_version(slug: str, number: int, locale: str) -> Served | None:
     """Version ``number`` of a live component as it was published; None if it never was."""
-    found = _history_of(slug).filter(number=number).values_list(*Served._fields).first()
+    found = _history_of(slug, locale).filter(number=number).values_list(*Served._fields).first()
     return None if found is None else Served._make(found)
 
 
 # --- Sync ----------------------------------------------------------------------------------
 
 
-def served_after(after: str, limit: int) -> list[SyncRow]:
+def served_after(after: str, limit: int, locale: str) -> list[SyncRow]:
     """The first ``limit`` live documents whose slug sorts after ``after``, in slug order. One
     walk of the (live, slug) index, whatever the catalogue's size; a plan none of whose
     components is live is among them (the caller leaves it out)."""
-    documents = PublishedDocument.objects.filter(live=True, slug__gt=after)
+    documents = PublishedDocument.objects.filter(live=True, locale=locale, slug__gt=after)
     return list(
         map(SyncRow._make, documents.order_by("slug").values_list(*SyncRow._fields)[:limit])
     )
 
 
-def changed_after(since: int, upto: int, after: str, limit: int) -> list[Changed]:
+def changed_after(since: int, upto: int, after: str, limit: int, locale: str) -> list[Changed]:
     """The first ``limit`` items with a change in generations ``since`` (excluded) to ``upto``
     whose slug sorts after ``after``, each once, in slug order. Reads only the change rows of
     that range: the cost grows with the changes, not with the catalogue."""
     rows = (
-        DeliveryChange.objects.filter(generation__gt=since, generation__lte=upto, slug__gt=after)
+        DeliveryChange.objects.filter(
+            locale=locale, generation__gt=since, generation__lte=upto, slug__gt=after
+        )
         .values_list(*Changed._fields)
         .distinct()
         .order_by("slug")[:limit]
@@ -207,7 +212,7 @@ def changed_after(since: int, upto: int, after: str, limit: int) -> list[Changed
     return list(map(Changed._make, rows))
 
 
-def live_documents(slugs: Iterable[str]) -> dict[str, SyncRow]:
-    """The live documents of ``slugs``, by slug."""
-    rows = PublishedDocument.objects.filter(live=True, slug__in=slugs)
+def live_documents(slugs: Iterable[str], locale: str) -> dict[str, SyncRow]:
+    """The live documents in ``locale`` of ``slugs``, by slug."""
+    rows = PublishedDocument.objects.filter(live=True, locale=locale, slug__in=slugs)
     return {row.slug: row for row in map(SyncRow._make, rows.values_list(*SyncRow._fields))}

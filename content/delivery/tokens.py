@@ -54,11 +54,19 @@ class SyncPosition:
     upto: int | None = None
     after: str = ""
     epoch: str | None = None
+    #: The locale the sync is in (None: a token of before locales, the default's).
+    locale: str | None = None
 
 
 def encode_token(position: SyncPosition) -> str:
     """A signed, opaque sync token: it holds the whole position, so the server keeps none."""
-    fields = {"e": position.epoch, "s": position.since, "u": position.upto, "a": position.after}
+    fields = {
+        "e": position.epoch,
+        "s": position.since,
+        "u": position.upto,
+        "a": position.after,
+        "l": position.locale,
+    }
     return _signer(_TOKEN_SALT).sign_object(
         {name: value for name, value in fields.items() if value not in (None, "")}, compress=True
     )
@@ -77,11 +85,11 @@ def decode_token(value: str) -> SyncPosition:
             "this token was not issued by this server; start again without a token, or send "
             "the last 'next_token' you received."
         ) from None
-    well_formed = isinstance(fields, dict) and set(fields) <= {"e", "s", "u", "a"}
-    since, upto, after, epoch = (
-        (fields.get("s"), fields.get("u"), fields.get("a", ""), fields.get("e"))
+    well_formed = isinstance(fields, dict) and set(fields) <= {"e", "s", "u", "a", "l"}
+    since, upto, after, epoch, locale = (
+        (fields.get("s"), fields.get("u"), fields.get("a", ""), fields.get("e"), fields.get("l"))
         if well_formed
-        else (0, 0, "", None)
+        else (0, 0, "", None, None)
     )
     well_formed = (
         well_formed
@@ -89,10 +97,11 @@ def decode_token(value: str) -> SyncPosition:
         and (since is None or _is_generation(since))
         and (upto is None or _is_generation(upto))
         and isinstance(after, str)
+        and (locale is None or isinstance(locale, str))
         and (since is not None or upto is not None)  # an initial sync has no token
         and (upto is not None or not after)  # a position within a round has its end
         and (since is None or upto is None or since <= upto)
     )
     if not well_formed:
         raise InvalidToken("this token is not valid here.")
-    return SyncPosition(since=since, upto=upto, after=after, epoch=epoch)
+    return SyncPosition(since=since, upto=upto, after=after, epoch=epoch, locale=locale)

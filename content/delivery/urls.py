@@ -38,6 +38,7 @@ urlpatterns = [
     path("api/v1/plans/", views.PlanList.as_view(), name="plan-list"),
     path("api/v1/plans/<slug:slug>/", views.PlanDetail.as_view(), name="plan-detail"),
     path("api/v1/sync/", views.Sync.as_view(), name="sync"),
+    path("api/v1/locales/", views.LocaleList.as_view(), name="locale-list"),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", docs, name="docs"),
 ]

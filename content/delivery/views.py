@@ -15,10 +15,11 @@ from . import schema, selectors, vocabulary
 from .access import ApiKeyAuthentication, DeliveryAccess
 from .answers import answer
 from .freshness import generations
+from .locales import known_locales, negotiate
 from .params import read_sync_query
 from .personalisation import with_suitability
 from .plans import compose_plans
-from .queries import detail_profile, list_query
+from .queries import detail_profile, list_query, refuse_locale
 from .rendering import dump, timestamp
 from .selectors import Page
 from .sync import sync_answer
@@ -70,98 +71,150 @@ class DeliveryView(APIView):
 class ComponentList(DeliveryView):
     @extend_schema(**schema.component_list)
     def get(self, request, *args, **kwargs) -> HttpResponse:
+        locale = negotiate(request._request)
+
         def compute() -> str:
-            query = list_query(request.GET)
-            page = selectors.page_of(selectors.live_components(), query)
+            query = list_query(request.GET, locale_refusal=locale.refusal)
+            page = selectors.page_of(selectors.live_components(locale.code), query, locale.code)
             items = [with_suitability(row.body, row.links, query.profile) for row in page.rows]
             return _list_page(request, page, items)
 
-        return answer(request._request, compute)
+        return answer(request._request, compute, locale)
 
 
 class ComponentDetail(DeliveryView):
     @extend_schema(**schema.component_detail)
     def get(self, request, slug: str, *args, **kwargs) -> HttpResponse:
+        locale = negotiate(request._request)
+
         def compute() -> str:
-            profile = detail_profile(request.GET)
-            found = selectors.live_component(slug)
+            profile = detail_profile(request.GET, locale.refusal)
+            found = selectors.live_component(slug, locale.code)
             if found is None:
                 raise _not_published(slug)
             return with_suitability(found.body, found.links, profile)
 
-        return answer(request._request, compute)
+        return answer(request._request, compute, locale)
 
 
 class ComponentHistory(DeliveryView):
     @extend_schema(**schema.component_history)
     def get(self, request, slug: str, *args, **kwargs) -> HttpResponse:
+        locale = negotiate(request._request)
+
         def compute() -> str:
-            history = selectors.component_history(slug)
+            refuse_locale(locale.refusal)
+            history = selectors.component_history(slug, locale.code)
             if history is None:
                 raise _not_published(slug)
             for entry in history:
                 entry["published_at"] = timestamp(entry["published_at"])
                 entry["superseded_at"] = timestamp(entry["superseded_at"])
-            return dump({"slug": slug, "results": history})
+            return dump({"slug": slug, "locale": locale.code, "results": history})
 
-        return answer(request._request, compute)
+        return answer(request._request, compute, locale)
 
 
 class ComponentVersion(DeliveryView):
     @extend_schema(**schema.component_version)
     def get(self, request, slug: str, number: int, *args, **kwargs) -> HttpResponse:
+        locale = negotiate(request._request)
+
         def compute() -> str:
-            profile = detail_profile(request.GET)
-            found = selectors.component_version(slug, number) if number < 2**31 else None
+            profile = detail_profile(request.GET, locale.refusal)
+            found = (
+                selectors.component_version(slug, number, locale.code) if number < 2**31 else None
+            )
             if found is None:
                 raise exceptions.NotFound(f"Component '{slug}' has no published version {number}.")
             return with_suitability(found.body, found.links, profile)
 
-        return answer(request._request, compute)
+        return answer(request._request, compute, locale)
 
 
 class ContraindicationList(DeliveryView):
     @extend_schema(**schema.contraindication_list)
     def get(self, request, *args, **kwargs) -> HttpResponse:
-        return answer(request._request, lambda: dump({"results": vocabulary.contraindications()}))
+        return _vocabulary_answer(request._request, vocabulary.contraindications)
 
 
 class GoalList(DeliveryView):
     @extend_schema(**schema.goal_list)
     def get(self, request, *args, **kwargs) -> HttpResponse:
-        return answer(request._request, lambda: dump({"results": vocabulary.goals()}))
+        return _vocabulary_answer(request._request, vocabulary.goals)
 
 
 class PlanList(DeliveryView):
     @extend_schema(**schema.plan_list)
     def get(self, request, *args, **kwargs) -> HttpResponse:
-        def compute() -> str:
-            query = list_query(request.GET, plans=True)
-            page = selectors.page_of(selectors.live_plans(), query)
-            return _list_page(request, page, compose_plans(page.rows, query.profile))
+        locale = negotiate(request._request)
 
-        return answer(request._request, compute)
+        def compute() -> str:
+            query = list_query(request.GET, plans=True, locale_refusal=locale.refusal)
+            page = selectors.page_of(selectors.live_plans(locale.code), query, locale.code)
+            return _list_page(request, page, compose_plans(page.rows, query.profile, locale.code))
+
+        return answer(request._request, compute, locale)
 
 
 class PlanDetail(DeliveryView):
     @extend_schema(**schema.plan_detail)
     def get(self, request, slug: str, *args, **kwargs) -> HttpResponse:
+        locale = negotiate(request._request)
+
         def compute() -> str:
-            profile = detail_profile(request.GET)
-            found = selectors.live_plan(slug)
+            profile = detail_profile(request.GET, locale.refusal)
+            found = selectors.live_plan(slug, locale.code)
             if found is None:
                 raise exceptions.NotFound(f"No published plan has the slug '{slug}'.")
-            (plan,) = compose_plans([found], profile)
+            (plan,) = compose_plans([found], profile, locale.code)
             return plan
 
-        return answer(request._request, compute)
+        return answer(request._request, compute, locale)
 
 
 class Sync(DeliveryView):
     @extend_schema(**schema.sync)
     def get(self, request, *args, **kwargs) -> HttpResponse:
-        def compute() -> str:
-            query = read_sync_query(request.GET)
-            return sync_answer(query, generations(request._request))
+        locale = negotiate(request._request)
 
-        return answer(request._request, compute)
+        def compute() -> str:
+            query = read_sync_query(request.GET, locale.refusal)
+            default = known_locales(request._request).default
+            return sync_answer(query, generations(request._request), locale.code, default)
+
+        return answer(request._request, compute, locale)
+
+
+class LocaleList(DeliveryView):
+    @extend_schema(**schema.locale_list)
+    def get(self, request, *args, **kwargs) -> HttpResponse:
+        locale = negotiate(request._request)
+
+        def compute() -> str:
+            refuse_locale(locale.refusal)
+            table = known_locales(request._request)
+            results = [
+                {
+                    "code": code,
+                    "name": table.names[code],
+                    "fallbacks": table.fallbacks(code),
+                    "default": code == table.default,
+                }
+                for code in sorted(table.chains)
+            ]
+            return dump({"results": results})
+
+        return answer(request._request, compute, locale)
+
+
+def _vocabulary_answer(request: HttpRequest, entries) -> HttpResponse:
+    """A vocabulary list in the request's locale: ``entries(chain)``'s results."""
+    locale = negotiate(request)
+
+    def compute() -> str:
+        refuse_locale(locale.refusal)
+        chain = known_locales(request).chains[locale.code]
+        return dump({"results": entries(chain)})
+
+    return answer(request, compute, locale)

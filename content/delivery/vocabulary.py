@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from content.models import Contraindication, ContraindicationAlias, Goal
+from django.db.models import QuerySet
+
+from content.models import (
+    Contraindication,
+    ContraindicationAlias,
+    ContraindicationTranslation,
+    Goal,
+    GoalTranslation,
+)
 
 
 def goal_id(slug: str) -> int | None:
@@ -29,19 +37,47 @@ def contraindication_ids(slugs: Sequence[str]) -> dict[str, int]:
     return dict(rows)
 
 
-def contraindications() -> list[dict]:
-    return [
-        {
-            "slug": c.slug,
-            "name": c.name,
-            "category": c.category,
-            "description": c.description,
-            "codes": c.codes,
-            "aliases": sorted(a.slug for a in c.aliases.all()),
-        }
-        for c in Contraindication.objects.prefetch_related("aliases").order_by("slug")
-    ]
+def _translated(translations: QuerySet, key: str, chain: tuple[str, ...]) -> dict[int, tuple]:
+    """Entry id -> (name, description) approved in the first locale of ``chain`` that has
+    one; nothing for the default locale (a chain of one). One query."""
+    if len(chain) <= 1:
+        return {}
+    rows = translations.filter(approved_at__isnull=False, locale__code__in=chain).values_list(
+        key, "locale__code", "name", "description"
+    )
+    ranked = sorted(rows, key=lambda row: -chain.index(row[1]))  # the first locale last
+    return {pk: (name, description) for pk, _, name, description in ranked}
 
 
-def goals() -> list[dict]:
-    return list(Goal.objects.order_by("slug").values("slug", "name", "description"))
+def contraindications(chain: tuple[str, ...]) -> list[dict]:
+    """The contraindications, their names and descriptions in the locale whose fallback
+    ``chain`` is given (codes, categories and aliases are the same in every locale)."""
+    translated = _translated(
+        ContraindicationTranslation.objects.all(), "contraindication_id", chain
+    )
+    found = []
+    for c in Contraindication.objects.prefetch_related("aliases").order_by("slug"):
+        name, description = translated.get(c.pk, (c.name, c.description))
+        found.append(
+            {
+                "slug": c.slug,
+                "name": name,
+                "category": c.category,
+                "description": description,
+                "codes": c.codes,
+                "aliases": sorted(a.slug for a in c.aliases.all()),
+            }
+        )
+    return found
+
+
+def goals(chain: tuple[str, ...]) -> list[dict]:
+    """The goals, their names and descriptions in the locale whose ``chain`` is given."""
+    translated = _translated(GoalTranslation.objects.all(), "goal_id", chain)
+    found = []
+    for pk, slug, name, description in Goal.objects.order_by("slug").values_list(
+        "pk", "slug", "name", "description"
+    ):
+        name, description = translated.get(pk, (name, description))
+        found.append({"slug": slug, "name": name, "description": description})
+    return found

@@ -38,17 +38,28 @@ def emit(event_type: str, data: dict, *, at: datetime | None = None) -> Event:
 
 def content_data(version: Version) -> dict:
     """What a content event says of ``version``: which item and version, and where the API
-    serves it."""
+    serves it; of a translation, its source's slug, its locale and the source version it
+    translates."""
     item = version.item
     is_plan = item.kind == PLAN
     route = "plan-detail" if is_plan else "component-detail"
+    if item.source_id is None:
+        slug, translation = item.slug, {}
+    else:  # a translation: the item apps know, in its locale
+        slug = item.source.slug
+        translation = {
+            "locale": item.locale.code,
+            "translates_version": version.translates.number,
+        }
+    url = settings.SITE_URL + reverse(route, kwargs={"slug": slug})
     return {
         "type": "plan" if is_plan else "component",
-        "slug": item.slug,
+        "slug": slug,
         "version": version.number,
         "kind": item.kind,
         "content_hash": version.content_hash,
-        "url": settings.SITE_URL + reverse(route, kwargs={"slug": item.slug}),
+        **translation,
+        "url": f"{url}?locale={item.locale.code}" if translation else url,
     }
 
 

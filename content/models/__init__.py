@@ -18,6 +18,12 @@ from .events import (
 )
 from .generations import DeliveryState, DeliveryStateMissing, bump_generation
 from .keys import DeliveryKey
+from .locales import (
+    ContraindicationTranslation,
+    GoalTranslation,
+    Locale,
+    canonical_locale,
+)
 from .notifications import (
     DEFAULT_DELIVERY,
     Delivery,
@@ -58,6 +64,7 @@ __all__ = [
     "ContraindicationAlias",
     "ContraindicationCategory",
     "ContraindicationLink",
+    "ContraindicationTranslation",
     "Delivery",
     "DeliveryChange",
     "DeliveryKey",
@@ -69,9 +76,11 @@ __all__ = [
     "EventType",
     "EvidenceLevel",
     "Goal",
+    "GoalTranslation",
     "Interaction",
     "InteractionSeverity",
     "LinkSeverity",
+    "Locale",
     "Notification",
     "NotificationKind",
     "NotificationPreference",
@@ -89,4 +98,5 @@ __all__ = [
     "WebhookDelivery",
     "WebhookEndpoint",
     "bump_generation",
+    "canonical_locale",
 ]

@@ -48,11 +48,27 @@ class EvidenceLevel(models.TextChoices):
     D = "D", "D: anecdote, in vitro, theory"
 
 
+#: The longest slug of a component or plan; a translation's item adds "@" and its locale.
+SLUG_MAX_LENGTH = 100
+
+
 class ContentItem(models.Model):
-    """A component's or plan's stable identity: its kind and the slug apps store."""
+    """A component's or plan's stable identity: its kind and the slug apps store.
+
+    A translation is an item of its own (``source`` and ``locale`` set, its slug the
+    source's with "@" and the locale: "glycine-bedtime@es"), so that its versions follow the
+    same workflow, one at a time, under the same locks. Apps never see its slug: they ask for
+    the source's slug in a locale.
+    """
 
     kind = models.CharField(max_length=20, choices=ITEM_KINDS)
-    slug = models.SlugField(max_length=100, unique=True, validators=[slug_validator])
+    slug = models.SlugField(max_length=130, unique=True, validators=[slug_validator])
+    source = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="translation_items"
+    )
+    locale = models.ForeignKey(
+        "content.Locale", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -66,9 +82,25 @@ class ContentItem(models.Model):
 
     class Meta:
         ordering = ["slug"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "locale"],
+                condition=models.Q(source__isnull=False),
+                name="one_translation_item_per_locale",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(source=None, locale=None)
+                | models.Q(source__isnull=False, locale__isnull=False),
+                name="translation_item_has_source_and_locale",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.slug
+
+    @property
+    def is_translation(self) -> bool:
+        return self.source_id is not None
 
 
 class VersionQuerySet(models.QuerySet):
@@ -116,6 +148,15 @@ class Version(models.Model):
         null=True, blank=True, help_text="Plans only."
     )
     change_note = models.TextField(help_text="What changed in this version, and why.")
+    #: A translation version: the source version it translates, that version's content hash,
+    #: and the notes of the source's parts in this language ({"contraindications": {slug:
+    #: note}, "interactions": {slug: note}, "items": {order: note}}). ``details`` then holds
+    #: only the details' text fields. Empty for the source's own versions.
+    translates = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="translations"
+    )
+    source_hash = models.CharField(max_length=64, blank=True)
+    notes = models.JSONField(default=dict, blank=True)
     goals = models.ManyToManyField("content.Goal", through="content.VersionGoal", blank=True)
 
     # Who and when. ``edit_count`` grows with every saved edit of the draft, so that a
@@ -212,6 +253,7 @@ class Version(models.Model):
             ("publish_version", "Can publish or schedule an approved version"),
             ("withdraw_version", "Can withdraw a published version"),
             ("rollback_version", "Can roll back to an earlier version"),
+            ("translate_version", "Can write and submit translations"),
         ]
 
     def __str__(self) -> str:

@@ -23,14 +23,26 @@ def id_key(pk: int) -> str:
 
 
 class PublishedDocument(models.Model):
-    """The rendered JSON of one published version, with the few columns the API filters on.
+    """The rendered JSON of one published version in one locale, with the few columns the API
+    filters on.
 
-    Written by the workflow at publication (and when the version is superseded or
-    withdrawn); read by the delivery API, which never serialises content per request.
+    Each published version has a document in every locale, its fallback already chosen:
+    the prose of the locale's current translation, or of the first locale of its fallback
+    chain that has one (the source's at the end), saying so. Written by the workflow at
+    publication (and when the version is superseded or withdrawn, or a translation of it
+    published or withdrawn); read by the delivery API, which never serialises content per
+    request.
     """
 
-    version = models.OneToOneField(Version, on_delete=models.PROTECT, related_name="document")
+    version = models.ForeignKey(Version, on_delete=models.PROTECT, related_name="documents")
     item = models.ForeignKey(ContentItem, on_delete=models.PROTECT, related_name="documents")
+    #: The locale this document answers for, and the one its prose is in (they differ when
+    #: it falls back), and the translation version whose prose it carries, if any.
+    locale = models.CharField(max_length=20)
+    served_locale = models.CharField(max_length=20)
+    translation = models.ForeignKey(
+        Version, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     kind = models.CharField(max_length=20)
     slug = models.SlugField(max_length=100)
     number = models.PositiveIntegerField()
@@ -54,18 +66,22 @@ class PublishedDocument(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["item", "number"], name="document_item_number_unique"),
             models.UniqueConstraint(
-                fields=["slug"], condition=models.Q(live=True), name="one_live_document_per_slug"
+                fields=["item", "number", "locale"], name="document_item_number_locale_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["slug", "locale"],
+                condition=models.Q(live=True),
+                name="one_live_document_per_slug_locale",
             ),
         ]
         indexes = [
-            models.Index(fields=["live", "kind", "slug"], name="document_live_kind_slug"),
-            models.Index(fields=["live", "slug"], name="document_live_slug"),
+            models.Index(fields=["live", "locale", "kind", "slug"], name="document_live_kind_slug"),
+            models.Index(fields=["live", "locale", "slug"], name="document_live_slug"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.slug} v{self.number}{' (live)' if self.live else ''}"
+        return f"{self.slug} v{self.number} {self.locale}{' (live)' if self.live else ''}"
 
 
 class PublishedPlanItem(models.Model):
@@ -81,7 +97,8 @@ class PublishedPlanItem(models.Model):
 
 
 class DeliveryChange(models.Model):
-    """One item whose served answer changed, under the delivery generation that changed it.
+    """One item whose served answer in one locale changed, under the delivery generation that
+    changed it.
 
     Written in the transaction of every publication and withdrawal (and for the items whose
     answers they change: documents naming the item, plans using it), after the generation
@@ -92,13 +109,15 @@ class DeliveryChange(models.Model):
 
     generation = models.BigIntegerField()
     item = models.ForeignKey(ContentItem, on_delete=models.PROTECT, related_name="+")
+    #: The locale whose answer changed: sync reads the changes of its token's locale.
+    locale = models.CharField(max_length=20)
     # The item's (immutable) slug and kind, so that reading a range of changes in slug order
     # touches only the rows of that range.
     slug = models.SlugField(max_length=100)
     kind = models.CharField(max_length=20)
 
     class Meta:
-        indexes = [models.Index(fields=["generation"], name="change_generation")]
+        indexes = [models.Index(fields=["locale", "generation"], name="change_locale_generation")]
 
     def __str__(self) -> str:
         return f"{self.item_id} changed in generation {self.generation}"

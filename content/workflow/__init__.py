@@ -16,6 +16,12 @@ from .approvals import (
 )
 from .checks import Action
 from .drafts import create_component, create_plan, discard, edit_draft, revise, roll_back
+from .locales import (
+    add_locale,
+    approve_vocabulary_translation,
+    change_locale,
+    translate_vocabulary,
+)
 from .policy import review_policy
 from .publication import (
     publish,
@@ -32,10 +38,13 @@ from .snapshot import (
     LinkSpec,
     PlanContent,
     PlanItemSpec,
+    TranslationContent,
     VersionContent,
     content_hash,
     read_content,
 )
+from .translating import start_translation
+from .translations import source_text
 
 __all__ = [
     "Action",
@@ -45,11 +54,15 @@ __all__ = [
     "LinkSpec",
     "PlanContent",
     "PlanItemSpec",
+    "TranslationContent",
     "VersionContent",
+    "add_locale",
     "approval_progress",
     "approve",
+    "approve_vocabulary_translation",
     "authors_of",
     "awaiting_review_by",
+    "change_locale",
     "content_hash",
     "create_component",
     "create_plan",
@@ -64,7 +77,10 @@ __all__ = [
     "roll_back",
     "schedule_publication",
     "schedule_withdrawal",
+    "source_text",
+    "start_translation",
     "submit_for_review",
+    "translate_vocabulary",
     "valid_approvals",
     "with_approval_progress",
     "withdraw",

@@ -114,4 +114,4 @@ def approval_progress(version: Version) -> ApprovalProgress:
     count = getattr(version, _COUNTED, None)
     if count is None:
         count = _counting().filter(version=version).values("reviewer_id").distinct().count()
-    return ApprovalProgress(count, policy.review_policy(version.item.kind).approvals_required)
+    return ApprovalProgress(count, policy.item_policy(version.item).approvals_required)

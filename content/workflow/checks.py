@@ -42,8 +42,8 @@ class Action(models.TextChoices):
 
 
 def check_edit(*, user: AbstractBaseUser, version: Version) -> None:
-    """Editors edit drafts; a submitted version is frozen."""
-    policy.require(user, policy.EDIT, "edit drafts")
+    """Editors edit drafts (translators, translations); a submitted version is frozen."""
+    policy.require(user, policy.writing(version.item, policy.EDIT), "edit drafts")
     if version.state != VersionState.DRAFT:
         raise InvalidTransition(
             f"Version {version.number} of '{version.item.slug}' is "
@@ -58,7 +58,7 @@ def _refuse_work_in_progress(version: Version) -> None:
         raise InvalidTransition(
             f"Version {version.number} of '{version.item.slug}' is still a draft; edit it instead."
         )
-    working = Version.objects.filter(
+    working = Version.objects.filter(  # the item's: a translation is an item of its own
         item_id=version.item_id, state__in=(VersionState.DRAFT, VersionState.IN_REVIEW)
     ).first()
     if working is not None:
@@ -71,7 +71,7 @@ def _refuse_work_in_progress(version: Version) -> None:
 def check_revise(*, user: AbstractBaseUser, version: Version) -> None:
     """Editors start a new draft from any version that is not a draft nor discarded, once
     nothing else of the item is being written or reviewed."""
-    policy.require(user, policy.CREATE, "revise content")
+    policy.require(user, policy.writing(version.item, policy.CREATE), "revise content")
     if version.item.discarded_at is not None:
         raise InvalidTransition(
             f"'{version.item.slug}' was discarded before it was ever published; "
@@ -83,21 +83,39 @@ def check_revise(*, user: AbstractBaseUser, version: Version) -> None:
             "revise a version that was kept instead."
         )
     _refuse_work_in_progress(version)
+    if version.item.source_id is not None:
+        check_source_published(version.item)
+
+
+def check_source_published(translation_item) -> Version:
+    """A translation's new draft translates the source's published version: there must be
+    one. Returns it."""
+    source = Version.objects.filter(
+        item_id=translation_item.source_id, state=VersionState.PUBLISHED
+    ).first()
+    if source is None:
+        raise InvalidTransition(
+            f"'{translation_item.source.slug}' has no published version to translate; "
+            "translations follow what apps are served."
+        )
+    return source
 
 
 def check_roll_back(*, user: AbstractBaseUser, version: Version) -> None:
     """A roll-back is a new draft restoring a version that was published once."""
-    policy.require(user, policy.ROLLBACK, "roll back content")
+    policy.require(user, policy.writing(version.item, policy.ROLLBACK), "roll back content")
     if version.published_at is None:
         raise InvalidTransition(
             f"Version {version.number} of '{version.item.slug}' was never published, "
             "so there is nothing to roll back to; revise it instead."
         )
     _refuse_work_in_progress(version)
+    if version.item.source_id is not None:
+        check_source_published(version.item)
 
 
 def check_submit(*, user: AbstractBaseUser, version: Version) -> None:
-    policy.require(user, policy.SUBMIT, "submit drafts for review")
+    policy.require(user, policy.writing(version.item, policy.SUBMIT), "submit drafts for review")
     require_state(version, VersionState.DRAFT, "submit")
 
 
@@ -135,7 +153,22 @@ def check_publishable(version: Version) -> None:
             f"Version {version.number} of '{version.item.slug}' has {progress.approvals} valid "
             f"approval(s) of the content it holds; {progress.required} are needed to publish it."
         )
-    check_composition(version)
+    if version.translates_id is not None:
+        check_translation_current(version)
+    else:
+        check_composition(version)
+
+
+def check_translation_current(version: Version) -> None:
+    """A translation goes live only while the source version it translates is the one
+    published: an older source's translation would hide what changed since."""
+    source = check_source_published(version.item)
+    if source.pk != version.translates_id:
+        raise InvalidTransition(
+            f"Version {version.number} of '{version.item.slug}' translates version "
+            f"{version.translates.number} of '{source.item.slug}', but version {source.number} "
+            "is published now: it is outdated. Revise it to translate what apps are served."
+        )
 
 
 def check_publish(*, user: AbstractBaseUser, version: Version) -> None:
@@ -178,12 +211,12 @@ def check_discard(*, user: AbstractBaseUser, version: Version) -> None:
 
 
 def _may_discard(user: AbstractBaseUser, version: Version) -> bool:
-    """Reviewers may discard any draft; editors those they wrote (part of)."""
+    """Reviewers may discard any draft; editors (translators) those they wrote (part of)."""
     if not getattr(user, "is_active", False):
         return False
     if user.has_perm(policy.REVIEW):
         return True
-    return user.has_perm(policy.EDIT) and wrote(user, version)
+    return user.has_perm(policy.writing(version.item, policy.EDIT)) and wrote(user, version)
 
 
 #: Each action's check, in the order the buttons are shown.

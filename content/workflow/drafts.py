@@ -27,19 +27,37 @@ from content.models import (
     VersionGoal,
     VersionState,
 )
+from content.models.content import SLUG_MAX_LENGTH
 from content.models.vocabulary import slug_validator
 
 from . import policy
 from .audit import record
-from .checks import check_discard, check_edit, check_revise, check_roll_back
-from .snapshot import Content, PlanContent, VersionContent, content_hash, read_content
+from .checks import (
+    check_discard,
+    check_edit,
+    check_revise,
+    check_roll_back,
+    check_source_published,
+)
+from .snapshot import (
+    Content,
+    PlanContent,
+    TranslationContent,
+    VersionContent,
+    content_hash,
+    read_content,
+)
 from .state import atomic_action, lock_item, lock_version, transition
+from .translations import validate_version_content, write_translation
 from .validation import plain_text, validate_content
 
 
 def _write_content(version: Version, content: Content) -> None:
     """Replace everything the draft ``version`` says with ``content`` (a new version has no
     parts yet to replace)."""
+    if isinstance(content, TranslationContent):
+        write_translation(version, content)
+        return
     replacing = version.pk is not None
     version.title = content.title
     version.summary = content.summary
@@ -138,9 +156,12 @@ def _create_item(
         raise ContentInvalid(message, {"kind": [f"kind: {message}"]})
     try:
         slug_validator(slug)
+        if len(slug) > SLUG_MAX_LENGTH:
+            raise ValidationError("too long")
     except ValidationError:
         message = (
-            f"'{slug}' is not a valid slug: use lower-case letters, digits and single hyphens."
+            f"'{slug[:SLUG_MAX_LENGTH]}' is not a valid slug: use up to {SLUG_MAX_LENGTH} "
+            "lower-case letters, digits and single hyphens."
         )
         raise ContentInvalid(message, {"slug": [f"slug: {message}"]}) from None
     if ContentItem.objects.filter(slug=slug).exists():
@@ -183,7 +204,7 @@ def edit_draft(
             f"since you opened it (edit {version.edit_count}, you had edit {expected_edit_count}). "
             "Reload it and apply your changes again; nothing was saved."
         )
-    validate_content(kind=version.item.kind, slug=version.item.slug, content=content, draft=True)
+    validate_version_content(version, content, draft=True)
     version.edit_count += 1
     _write_content(version, content)
     record(version=version, action=AuditAction.EDIT, actor=user, from_state=VersionState.DRAFT)
@@ -225,6 +246,9 @@ def _new_draft_from(*, source: Version, user: AbstractBaseUser, action: str, cha
         else f"Revision of version {source.number}."
     )
     draft = Version(item=item, number=number, created_by=user, based_on=source)
+    if item.source_id is not None:  # a translation's new draft translates what is published
+        published = check_source_published(item)
+        draft.translates, draft.source_hash = published, published.content_hash
     _write_content(draft, replace(content, change_note=note))
     record(
         version=draft,
@@ -318,7 +342,7 @@ def _kept_versions(item: ContentItem, *, besides: Version):
 def _discarded_slug(item: ContentItem) -> str:
     """A valid, unused slug for the discarded ``item`` that still shows what it was called:
     ``discarded-<id>-<slug>``, cut to the slug's maximum length."""
-    max_length = ContentItem._meta.get_field("slug").max_length
+    max_length = SLUG_MAX_LENGTH
     base = f"discarded-{item.pk}-{item.slug}"[:max_length].rstrip("-")
     candidate, n = base, 1
     while ContentItem.objects.filter(slug=candidate).exists():  # someone chose that name

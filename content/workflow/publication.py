@@ -44,7 +44,7 @@ def _go_live(version: Version, *, actor: AbstractBaseUser | None, published_by, 
             comment=f"Superseded by version {version.number}.",
             superseded_at=now,
         )
-    cycle = policy.review_policy(version.item.kind).review_cycle_days
+    cycle = policy.item_policy(version.item).review_cycle_days
     transition(
         version,
         to=VersionState.PUBLISHED,

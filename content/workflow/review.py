@@ -14,7 +14,8 @@ from .checks import check_approve, check_request_changes, check_submit
 from .composition import check_composition
 from .snapshot import content_hash, read_content
 from .state import atomic_action, lock_version, transition
-from .validation import plain_text, validate_content
+from .translations import validate_version_content
+from .validation import plain_text
 
 
 @atomic_action
@@ -23,8 +24,9 @@ def submit_for_review(*, version: Version, user: AbstractBaseUser) -> Version:
     version = lock_version(version)
     check_submit(user=user, version=version)
     content = read_content(version)
-    validate_content(kind=version.item.kind, slug=version.item.slug, content=content)
-    check_composition(version)
+    validate_version_content(version, content)
+    if version.translates_id is None:
+        check_composition(version)
     transition(
         version,
         to=VersionState.IN_REVIEW,

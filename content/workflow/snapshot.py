@@ -119,11 +119,40 @@ def _built(data: dict[str, Any], **specs: type) -> dict[str, Any]:
     return built
 
 
-Content = VersionContent | PlanContent
+@dataclass(frozen=True)
+class TranslationContent:
+    """Everything a translation version says: the source's prose in its locale. ``details``
+    holds the details' text fields (``kinds.translatable_fields``); ``notes`` the notes of
+    the source's parts: ``{"contraindications": {slug: note}, "interactions": {slug: note},
+    "items": {"<order>": note}}``. Numbers, enumerations, links and schedules are the
+    source's: a translation cannot say them."""
+
+    title: str
+    summary: str
+    change_note: str
+    body: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+    notes: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, **data: Any) -> TranslationContent:
+        return cls(**data)
+
+
+Content = VersionContent | PlanContent | TranslationContent
 
 
 def read_content(version: Version) -> Content:
     """Return what ``version`` says, as stored."""
+    if version.translates_id is not None:
+        return TranslationContent(
+            title=version.title,
+            summary=version.summary,
+            change_note=version.change_note,
+            body=version.body,
+            details=version.details,
+            notes=version.notes,
+        )
     if version.item.kind == PLAN:
         return _read_plan(version)
     goals = VersionGoal.objects.filter(version=version).values_list("goal__slug", flat=True)
@@ -170,6 +199,11 @@ def _read_plan(version: Version) -> PlanContent:
 def canonical_payload(version: Version, content: Content) -> dict[str, Any]:
     """The identity and content of a version in a fixed order, ready to hash."""
     data = asdict(content)
+    identity = {"kind": version.item.kind, "slug": version.item.slug, "number": version.number}
+    if isinstance(content, TranslationContent):
+        # Bound to the source version it translates, and to what that version says.
+        source = {"translates": version.translates_id, "source_hash": version.source_hash}
+        return {**identity, **source, **data}
     data["goals"] = sorted(data["goals"])
     if isinstance(content, PlanContent):
         data["items"] = sorted(data["items"], key=lambda i: i["order"])
@@ -178,7 +212,7 @@ def canonical_payload(version: Version, content: Content) -> dict[str, Any]:
             data["contraindications"], key=lambda c: c["contraindication"]
         )
         data["interactions"] = sorted(data["interactions"], key=lambda i: i["component"])
-    return {"kind": version.item.kind, "slug": version.item.slug, "number": version.number, **data}
+    return {**identity, **data}
 
 
 def content_hash(version: Version, content: Content | None = None) -> str:

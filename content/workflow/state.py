@@ -12,6 +12,7 @@ from typing import ParamSpec, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import OperationalError, connection, transaction
+from django.db.models import Q, Subquery
 
 from content.errors import ConcurrentChange, InvalidTransition
 from content.models import ContentItem, Version, VersionState
@@ -82,8 +83,16 @@ def lock_version(version: Version) -> Version:
 
 
 def lock_item(version: Version) -> ContentItem:
-    """Lock ``version``'s item: every action on the item's versions takes turns after it."""
-    return ContentItem.objects.select_for_update().get(pk=version.item_id)
+    """Lock ``version``'s item: every action on the item's versions takes turns after it.
+
+    A translation's item is locked after its source's (one query; the source is older, so
+    its id is lower): a translation never goes live while its source changes under it.
+    """
+    source = ContentItem.objects.filter(pk=version.item_id).values("source_id")[:1]
+    locked = ContentItem.objects.select_for_update().filter(
+        Q(pk=version.item_id) | Q(pk=Subquery(source))
+    )
+    return next(item for item in locked.order_by("pk") if item.pk == version.item_id)
 
 
 def require_state(version: Version, state: str, doing: str) -> None:

@@ -115,6 +115,7 @@ def valid_values(client) -> dict[str, list[str]]:
         "page_size": ["1", "100", "007"],
         "cursor": parse_qs(urlsplit(next_link).query)["cursor"],
         "token": [token],
+        "locale": ["en", " EN "],
     }
 
 

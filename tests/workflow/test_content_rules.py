@@ -70,8 +70,10 @@ CONTENT_RULES = {
         given=lambda p: builders.draft(p.editor, slug="glycine-bedtime"), slug="glycine-bedtime",
         message="The slug 'glycine-bedtime' is already taken; choose another."),
     "a_malformed_slug_is_refused": invalid(
-        slug="Glycine Bedtime", message="'Glycine Bedtime' is not a valid slug: use lower-case "
-        "letters, digits and single hyphens."),
+        slug="Glycine Bedtime", message="'Glycine Bedtime' is not a valid slug: use up to 100 "
+        "lower-case letters, digits and single hyphens."),
+    "a_slug_longer_than_100_characters_is_refused": invalid(
+        slug="a" * 101, message="…is not a valid slug: use up to 100…"),
     "a_slug_ending_in_a_line_break_is_refused": invalid(
         slug="glycine-bedtime\n", message="…is not a valid slug…"),
     # PostgreSQL stores no NUL in text or JSON: refused before anything is looked up by it.

@@ -28,6 +28,23 @@ from .shapes import (
     tagged_union,
 )
 
+LOCALE_CODE = described(
+    STRING, "A BCP 47 code of a locale listed at /api/v1/locales/ (e.g. 'es', 'pt-BR')."
+)
+#: What every item says of its locale: the one its prose is in; where that is not the one
+#: asked for, the one asked for and why it falls back.
+LOCALE_MARKS = {"locale": LOCALE_CODE}
+FALLBACK_MARKS = {
+    "requested_locale": described(
+        LOCALE_CODE, "The locale asked for, when the prose is in another (a fallback)."
+    ),
+    "fallback_reason": described(
+        enum("not-translated", "translation-outdated"),
+        "Why the prose is in a fallback locale: no published translation into the locale "
+        "asked for, or only one of an older version of this item (never served).",
+    ),
+}
+
 SUITABILITY_REASON = obj(
     {"contraindication": STRING, "severity": enum("avoid", "caution"), "note": STRING}
 )
@@ -44,6 +61,7 @@ def _component_variant(kind: str) -> Schema:
             "slug": STRING,
             "kind": const(kind),
             "version": POSITIVE_INTEGER,
+            **LOCALE_MARKS,
             "title": STRING,
             "summary": STRING,
             "body_markdown": STRING,
@@ -78,6 +96,7 @@ def _component_variant(kind: str) -> Schema:
             "published_at": TIMESTAMP,
         },
         optional={
+            **FALLBACK_MARKS,
             "suitability": ref("Suitability"),
             "disclaimer": DISCLAIMER,  # when the component is the whole answer
         },
@@ -101,6 +120,7 @@ _PLAN = obj(
         "type": const("plan"),
         "slug": STRING,
         "version": POSITIVE_INTEGER,
+        **LOCALE_MARKS,
         "title": STRING,
         "summary": STRING,
         "body_markdown": STRING,
@@ -112,6 +132,7 @@ _PLAN = obj(
         "published_at": TIMESTAMP,
     },
     optional={
+        **FALLBACK_MARKS,
         "disclaimer": DISCLAIMER,
         "removed": array(
             obj({"component": STRING, "title": STRING, "reasons": array(SUITABILITY_REASON)})
@@ -190,6 +211,7 @@ COMPONENTS: dict[str, Schema] = {
     "ComponentHistory": answer(
         {
             "slug": STRING,
+            "locale": described(LOCALE_CODE, "The locale the versions are served in."),
             "results": array(
                 obj(
                     {
@@ -220,6 +242,26 @@ COMPONENTS: dict[str, Schema] = {
     ),
     "GoalList": answer(
         {"results": array(obj({"slug": STRING, "name": STRING, "description": STRING}))}
+    ),
+    "LocaleList": answer(
+        {
+            "results": array(
+                obj(
+                    {
+                        "code": LOCALE_CODE,
+                        "name": STRING,
+                        "fallbacks": described(
+                            array(STRING),
+                            "Where an item has no current translation into this locale, the "
+                            "locales tried in turn; the default locale is last.",
+                        ),
+                        "default": described(
+                            {"type": "boolean"}, "The language content is written in."
+                        ),
+                    }
+                )
+            )
+        }
     ),
     "SyncUpsert": _sync_change(
         "upsert",

@@ -12,6 +12,7 @@ from .parameters import (
     COMPONENT_SLUG,
     KIND,
     LIST_PARAMETERS,
+    LOCALE_PARAMETERS,
     PAGE_SIZE,
     PLAN_SLUG,
     PROFILE,
@@ -64,8 +65,9 @@ def _operation(
         "operation_id": operation_id,
         "summary": summary,
         **({"description": description} if description else {}),
-        "parameters": [*parameters, *CACHE_HEADERS],
-        "responses": _responses(ok, bad_request=bad_request, not_found=not_found),
+        "parameters": [*parameters, *LOCALE_PARAMETERS, *CACHE_HEADERS],
+        # Every operation takes ``locale``, so every one may answer 400.
+        "responses": _responses(ok, bad_request=True, not_found=not_found),
     }
 
 
@@ -181,5 +183,21 @@ sync = _operation(
         "latest state. Tokens are signed; one not issued by this server is a 400. A token "
         "issued before the database was restored from a backup gets an initial sync with "
         "`reset` true: replace your copy with what follows."
+    ),
+)
+locale_list = _operation(
+    "list_locales",
+    "The locales content is served in",
+    [],
+    "LocaleList",
+    bad_request=False,
+    not_found=False,
+    description=(
+        "Every locale, with its fallback chain: where an item has no current translation "
+        "into a locale, the first locale of its chain that has one is served (the default "
+        "locale, the language content is written in, last), and the item says so "
+        "(`requested_locale`, `fallback_reason`). Structured data (kinds, numbers, "
+        "contraindications and their severities, interactions, evidence, citations, "
+        "schedules) is the same in every locale; only prose is translated."
     ),
 )

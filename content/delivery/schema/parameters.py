@@ -86,6 +86,31 @@ def _header(name: str, type: type, **kwargs) -> OpenApiParameter:
     return OpenApiParameter(name, type=type, location=OpenApiParameter.HEADER, **kwargs)
 
 
+LOCALE_FORMAT = {"type": "string", "format": "locale"}
+# Every operation is answered in a locale: these choose it, and the answer says which.
+LOCALE_PARAMETERS = [
+    OpenApiParameter(
+        "locale",
+        type=LOCALE_FORMAT,
+        description="A locale's code (see /api/v1/locales/): wins over Accept-Language. An "
+        "unknown or malformed code is a 400 naming it.",
+    ),
+    _header(
+        "Accept-Language",
+        str,
+        description="Used when `locale` is not given: the best known match by q-value "
+        "(`es-MX` matches `es`); else the default locale. The answer then varies with it.",
+    ),
+    _header("Content-Language", str, response=[200, 304], description="The locale answered in."),
+    _header(
+        "Vary",
+        str,
+        response=[200, 304],
+        description="Includes Accept-Language when that header chose the locale.",
+    ),
+]
+
+
 # Every operation answers with these, and honours If-None-Match.
 CACHE_HEADERS = [
     _header("ETag", str, response=[200, 304]),
