@@ -50,7 +50,9 @@ def locale_table() -> LocaleTable:
 class Localised:
     """A published version's prose in one locale: the locale asked (``locale``), the one
     the prose is in (``served``), the translation it comes from (None: the source's), why
-    it falls back (None if it does not), and the served locale's chain (vocabulary names)."""
+    it falls back (None if it does not), and the asked locale's chain: vocabulary names are
+    the vocabulary's in that locale, as ``/contraindications/`` lists them there, whichever
+    locale the item's own prose falls back to."""
 
     locale: str
     served: str
@@ -124,14 +126,14 @@ def localise(
                 served=code,
                 translation=translation if current and code != table.default else None,
                 reason=reason,
-                chain=table.chains.get(code, (code,)),
+                chain=chain,
             )
     raise AssertionError("every chain ends with the default locale")
 
 
 def contraindication_names(ids: Iterable[int], localised: Localised) -> dict[int, str]:
-    """The approved names of the contraindications ``ids`` in ``localised``'s served locale
-    or its fallbacks (one query; none for the default locale)."""
+    """The approved names of the contraindications ``ids`` in ``localised``'s locale or its
+    fallbacks (one query; none for the default locale)."""
     return _names(
         ContraindicationTranslation.objects.filter(contraindication_id__in=list(ids)),
         "contraindication_id",
