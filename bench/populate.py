@@ -1,6 +1,7 @@
 """Fill the benchmark database: ``populate.py N`` publishes N components through the
-workflow; ``populate.py --key`` prints a fresh API key with a rate no benchmark reaches;
-``populate.py --token`` prints the sync token of an app that has synced everything so far;
+workflow, and Spanish translations of every other one; ``populate.py --key`` prints a fresh
+API key with a rate no benchmark reaches; ``populate.py --token`` prints the sync token of
+an app that has synced everything so far;
 ``populate.py --revise N`` publishes a new version of components 0 to N-1."""
 
 import os
@@ -33,6 +34,7 @@ from content.workflow import (  # noqa: E402
     LinkSpec,
     PlanContent,
     PlanItemSpec,
+    TranslationContent,
     VersionContent,
 )
 
@@ -115,6 +117,40 @@ def populate(count: int) -> None:
         plan = workflow.submit_for_review(version=plan, user=editor)
         plan = workflow.approve(version=plan, user=reviewers[0], seen_hash=plan.content_hash)
         workflow.publish(version=plan, user=reviewers[1])
+    translate(count, reviewers)
+
+
+def translate(count: int, reviewers) -> None:
+    """Spanish, with every other component translated (the rest falls back to English)."""
+    workflow.add_locale(user=reviewers[0], code="es", name="Español")
+    translator = person("bench-translator", "Translators")
+    for n in range(0, count, 2):
+        source = Version.objects.get(item__slug=f"component-{n:04}", state="published")
+        text = workflow.source_text(source)
+        content = TranslationContent(
+            title=f"Componente {n:04} para un sueño reparador",
+            summary="Una práctica suave para la tarde, estudiada para la calidad del sueño.",
+            body=BODY.replace("Why", "Por qué").replace("How", "Cómo"),
+            change_note="Traducción.",
+            details={
+                name: [f"{entry} (es)" for entry in value]
+                if isinstance(value, list)
+                else f"{value} (es)"
+                for name, value in text["details"].items()
+            },
+            notes={
+                part: {key: f"{note} (es)" for key, note in notes.items()}
+                for part, notes in text["notes"].items()
+            },
+        )
+        version = workflow.start_translation(
+            item=source.item, locale="es", user=translator, content=content
+        )
+        version = workflow.submit_for_review(version=version, user=translator)
+        version = workflow.approve(
+            version=version, user=reviewers[1], seen_hash=version.content_hash
+        )
+        workflow.publish(version=version, user=reviewers[0])
 
 
 def revise(count: int) -> None:

@@ -15,7 +15,7 @@ from django.http import HttpRequest
 from content.models import canonical_locale
 
 from . import freshness
-from .freshness import generations
+from .freshness import FreshnessUnknown, generations
 from .localising import LocaleTable, locale_table
 
 #: The most language ranges of an ``Accept-Language`` header looked at; the rest are ignored.
@@ -38,6 +38,9 @@ def known_locales(request: HttpRequest) -> LocaleTable:
     table = freshness.answers.get(key)
     if table is None:
         table = locale_table()
+        if table.default not in table.chains:  # no locale at all: a restore under way
+            raise FreshnessUnknown("the locales cannot be read now")
+        freshness.confirm_unchanged(request)  # read in the epoch it is kept under
         freshness.answers.put(key, table, size=200 * len(table.chains))
     return table
 

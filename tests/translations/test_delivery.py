@@ -109,3 +109,29 @@ def test_a_withdrawn_translation_falls_back_at_once(client, locales, people, pub
     workflow.withdraw(version=translation, user=people[1], reason="Mistranslated dose wording.")
     spanish = _get(client, "/api/v1/components/legs-up/?locale=es").json()
     assert (spanish["locale"], spanish["fallback_reason"]) == ("en", "not-translated")
+
+
+@pytest.mark.parametrize(
+    "header, chosen",
+    [
+        ("es", "es"),
+        ("ES-mx", "es"),
+        ("pt-BR", "pt-BR"),
+        ("pt-PT", "pt"),
+        ("fr, pt-BR;q=0.9, es;q=0.95", "es"),
+        ("es;q=0.5, pt-BR;q=0.5", "es"),  # equal quality: the order sent
+        ("es;q=0, pt", "pt"),  # q=0: not acceptable
+        ("fr, de;q=0.8", "en"),  # nothing known: the default
+        ("*", "en"),
+        ("fr, *;q=0.5, es;q=0.1", "en"),
+        ("", "en"),
+        ("es;q=abc, pt", "pt"),  # a malformed quality leaves its range out
+        (";;;,,,=", "en"),
+        ("zh-Hant-TW, es;q=0.2", "es"),
+    ],
+)
+def test_accept_language_is_matched_by_quality_then_by_prefix(locales, header, chosen):
+    from content.delivery.locales import from_header
+    from content.delivery.localising import locale_table
+
+    assert from_header(header, locale_table()) == chosen
