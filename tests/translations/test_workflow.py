@@ -176,3 +176,36 @@ def test_a_locale_added_later_serves_every_item_and_its_history_at_once(
     assert [entry["version"] for entry in history["results"]] == [2, 1]
     old = client.get("/api/v1/components/legs-up/versions/1/?locale=de").json()
     assert old["requested_locale"] == "de" and old["summary"] != "Second version."
+
+
+def _refused(sql, params):
+    from django.db import IntegrityError, connection, transaction
+
+    with pytest.raises(IntegrityError) as caught, transaction.atomic(), connection.cursor() as c:
+        c.execute(sql, params)
+    return str(caught.value)
+
+
+@pytest.mark.postgres_only
+def test_the_database_lets_a_translated_document_change_its_prose_only(source, translate):
+    from content.models import PublishedDocument
+
+    translate(source, "es")
+    spanish = PublishedDocument.objects.get(version=source, locale="es")
+    english = PublishedDocument.objects.get(version=source, locale="en")
+    same_structure = spanish.body.replace("[es] ", "[es2] ")
+    PublishedDocument.objects.filter(pk=spanish.pk).update(body=same_structure)  # allowed
+    severity = spanish.body.replace('"severity":"caution"', '"severity":"avoid"')
+    assert "may change its prose only" in _refused(
+        "UPDATE content_publisheddocument SET body = %s WHERE id = %s", [severity, spanish.pk]
+    )
+    level = spanish.body.replace('"duration_minutes":10', '"duration_minutes":100')
+    assert "may change its prose only" in _refused(
+        "UPDATE content_publisheddocument SET body = %s WHERE id = %s", [level, spanish.pk]
+    )
+    assert "cannot change" in _refused(
+        "UPDATE content_publisheddocument SET title = 'x' WHERE id = %s", [english.pk]
+    )
+    assert "cannot change" in _refused(
+        "UPDATE content_publisheddocument SET locale = 'pt' WHERE id = %s", [spanish.pk]
+    )
