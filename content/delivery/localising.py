@@ -14,6 +14,8 @@ from typing import Any, NamedTuple
 
 from content.models import ContraindicationTranslation, Locale, Version, VersionState
 
+from .vocabulary import translated
+
 NOT_TRANSLATED = "not-translated"
 TRANSLATION_OUTDATED = "translation-outdated"
 
@@ -134,22 +136,12 @@ def localise(
 def contraindication_names(ids: Iterable[int], localised: Localised) -> dict[int, str]:
     """The approved names of the contraindications ``ids`` in ``localised``'s locale or its
     fallbacks (one query; none for the default locale)."""
-    return _names(
+    found = translated(
         ContraindicationTranslation.objects.filter(contraindication_id__in=list(ids)),
         "contraindication_id",
         localised.chain,
     )
-
-
-def _names(translations, key: str, chain: tuple[str, ...]) -> dict[int, str]:
-    if len(chain) <= 1:
-        return {}
-    rows = translations.filter(approved_at__isnull=False, locale__code__in=chain).values_list(
-        key, "locale__code", "name"
-    )
-    # The first locale of the chain wins: apply the others first.
-    ranked = sorted(rows, key=lambda row: -chain.index(row[1]))
-    return {pk: name for pk, _, name in ranked}
+    return {pk: name for pk, (name, _) in found.items()}
 
 
 def with_marks(document: dict[str, Any], marks: dict[str, str]) -> dict[str, Any]:

@@ -32,7 +32,6 @@ from content.models import (
 )
 
 from .localising import (
-    LocaleTable,
     locale_table,
     localise,
     published_translations,
@@ -45,20 +44,17 @@ Changes = dict[str, set[int]]
 
 def project_publication(version: Version, *, superseded: Version | None) -> None:
     """``version`` has just gone live, replacing ``superseded`` (if any) as the item's
-    published version: serve it instead (a translation: serve its prose where it is the
-    locale's, or the fallback's, current one)."""
-    if version.item.source_id is not None:
-        refresh_and_announce([version.item.source_id])
-        content_event(EventType.PUBLISHED, version)
-        return
+    published version: serve it instead, in every locale (a translation: serve its prose
+    where it is the locale's, or the fallback's, current one)."""
+    source_id = version.item.source_id or version.item_id
     if superseded is not None:
         PublishedDocument.objects.filter(version=superseded).update(
             live=False, superseded_at=superseded.superseded_at
         )
-    table = locale_table()
-    _store_documents(version, table)
-    changes = {code: {version.item_id} for code in table.chains}
-    _announce_changes(_merge(changes, _refresh_mentions_of(version.item_id, table)))
+    changes = refresh_items([source_id])
+    if version.item.source_id is None:
+        _merge(changes, _refresh_mentions_of(version.item_id))
+    _announce_changes(changes)
     content_event(EventType.PUBLISHED, version)
 
 
@@ -66,15 +62,13 @@ def project_withdrawal(version: Version) -> None:
     """``version`` has just been withdrawn: serve nothing of it from now on (a translation:
     serve the locale's fallback instead)."""
     if version.item.source_id is not None:
-        refresh_and_announce([version.item.source_id])
-        content_event(EventType.WITHDRAWN, version)
-        return
-    PublishedDocument.objects.filter(version=version).update(
-        live=False, withdrawn_at=version.withdrawn_at
-    )
-    table = locale_table()
-    changes = {code: {version.item_id} for code in table.chains}
-    _announce_changes(_merge(changes, _refresh_mentions_of(version.item_id, table)))
+        _announce_changes(refresh_items([version.item.source_id]))
+    else:
+        PublishedDocument.objects.filter(version=version).update(
+            live=False, withdrawn_at=version.withdrawn_at
+        )
+        changes = {code: {version.item_id} for code in locale_table().chains}
+        _announce_changes(_merge(changes, _refresh_mentions_of(version.item_id)))
     content_event(EventType.WITHDRAWN, version)
 
 
@@ -84,7 +78,8 @@ def _merge(first: Changes, second: Changes) -> Changes:
     return first
 
 
-def _document_fields(version: Version, rendered) -> dict:
+def _document_fields(version: Version, localised, rendered) -> dict:
+    """The columns of ``version``'s document as ``localised`` renders it (``rendered``)."""
     return {
         "item_id": version.item_id,
         "kind": version.item.kind,
@@ -92,39 +87,17 @@ def _document_fields(version: Version, rendered) -> dict:
         "number": version.number,
         "change_note": version.change_note,
         "published_at": version.published_at,
+        "served_locale": localised.served,
+        "translation": localised.translation,
         **rendered._asdict(),  # body, title, summary, links, plan_items, goal_keys, avoid_keys
     }
 
 
-def _store_documents(version: Version, table: LocaleTable) -> None:
-    """Render the just-published ``version`` in every locale and store each as the item's
-    live document there."""
-    translations = published_translations([version.item_id]).get(version.item_id, {})
-    stored = []
-    for code in table.chains:
-        localised = localise(version, code, table, translations)
-        stored.append(
-            PublishedDocument.objects.create(
-                version=version,
-                locale=code,
-                served_locale=localised.served,
-                translation=localised.translation,
-                live=True,
-                **_document_fields(version, render(version, localised)),
-            )
-        )
-    component_ids = {component_id for component_id, _ in stored[0].plan_items}
-    PublishedPlanItem.objects.bulk_create(
-        PublishedPlanItem(document=document, component_id=component_id)
-        for document in stored
-        for component_id in component_ids
-    )
-
-
 def refresh_items(source_item_ids: Iterable[int]) -> Changes:
-    """Render the live versions of ``source_item_ids`` again in every locale, as the
-    translations, locales and vocabularies are now: update the documents that changed and
-    make those of a locale that had none. Returns what changed, for ``_announce_changes``."""
+    """Render the live versions of ``source_item_ids`` in every locale, as the translations,
+    locales and vocabularies are now: store the documents of a version just published (or
+    of a locale just added), update those whose answer changed. Returns what changed, for
+    ``_announce_changes``."""
     table = locale_table()
     live = {
         version.item_id: version
@@ -142,25 +115,21 @@ def refresh_items(source_item_ids: Iterable[int]) -> Changes:
         for code in table.chains:
             localised = localise(version, code, table, translations.get(item_id, {}))
             rendered = render(version, localised)
+            fields = _document_fields(version, localised, rendered)
             found = documents.get((item_id, code))
-            fields = {
-                "served_locale": localised.served,
-                "translation": localised.translation,
-                **_document_fields(version, rendered),
-            }
             if found is None:
-                document = PublishedDocument.objects.create(
+                stored = PublishedDocument.objects.create(
                     version=version, locale=code, live=True, **fields
                 )
                 PublishedPlanItem.objects.bulk_create(
-                    PublishedPlanItem(document=document, component_id=component_id)
+                    PublishedPlanItem(document=stored, component_id=component_id)
                     for component_id in {component_id for component_id, _ in rendered.plan_items}
                 )
-            elif (
-                found.body == rendered.body
-                and found.links == rendered.links
-                and found.plan_items == rendered.plan_items
-                and found.translation_id == getattr(localised.translation, "pk", None)
+            elif (found.body, found.links, found.plan_items, found.translation_id) == (
+                rendered.body,
+                rendered.links,
+                rendered.plan_items,
+                getattr(localised.translation, "pk", None),
             ):
                 continue
             else:
@@ -176,7 +145,7 @@ def refresh_and_announce(source_item_ids: Iterable[int]) -> None:
         _announce_changes(changes)
 
 
-def _refresh_mentions_of(item_id: int, table: LocaleTable) -> Changes:
+def _refresh_mentions_of(item_id: int) -> Changes:
     """Re-render the live documents whose interactions name ``item_id``, which has just gone
     live or been withdrawn, so that they name it exactly while it is published. Return the
     items whose documents changed, by locale."""
@@ -187,6 +156,7 @@ def _refresh_mentions_of(item_id: int, table: LocaleTable) -> Changes:
     )
     if not mentioning:
         return {}
+    table = locale_table()
     translations = published_translations({document.item_id for document in mentioning})
     changed: Changes = {}
     for document in mentioning:

@@ -37,7 +37,7 @@ def contraindication_ids(slugs: Sequence[str]) -> dict[str, int]:
     return dict(rows)
 
 
-def _translated(translations: QuerySet, key: str, chain: tuple[str, ...]) -> dict[int, tuple]:
+def translated(translations: QuerySet, key: str, chain: tuple[str, ...]) -> dict[int, tuple]:
     """Entry id -> (name, description) approved in the first locale of ``chain`` that has
     one; nothing for the default locale (a chain of one). One query."""
     if len(chain) <= 1:
@@ -52,12 +52,10 @@ def _translated(translations: QuerySet, key: str, chain: tuple[str, ...]) -> dic
 def contraindications(chain: tuple[str, ...]) -> list[dict]:
     """The contraindications, their names and descriptions in the locale whose fallback
     ``chain`` is given (codes, categories and aliases are the same in every locale)."""
-    translated = _translated(
-        ContraindicationTranslation.objects.all(), "contraindication_id", chain
-    )
+    names = translated(ContraindicationTranslation.objects.all(), "contraindication_id", chain)
     found = []
     for c in Contraindication.objects.prefetch_related("aliases").order_by("slug"):
-        name, description = translated.get(c.pk, (c.name, c.description))
+        name, description = names.get(c.pk, (c.name, c.description))
         found.append(
             {
                 "slug": c.slug,
@@ -73,11 +71,11 @@ def contraindications(chain: tuple[str, ...]) -> list[dict]:
 
 def goals(chain: tuple[str, ...]) -> list[dict]:
     """The goals, their names and descriptions in the locale whose ``chain`` is given."""
-    translated = _translated(GoalTranslation.objects.all(), "goal_id", chain)
+    names = translated(GoalTranslation.objects.all(), "goal_id", chain)
     found = []
     for pk, slug, name, description in Goal.objects.order_by("slug").values_list(
         "pk", "slug", "name", "description"
     ):
-        name, description = translated.get(pk, (name, description))
+        name, description = names.get(pk, (name, description))
         found.append({"slug": slug, "name": name, "description": description})
     return found

@@ -67,11 +67,12 @@ def test_each_step_from_draft_to_withdrawal_costs_a_fixed_number_of_queries(
         "edit": 17,  # the draft's parts replaced: goals, links, interactions, citations
         "submit": 10 + EVENT,
         "approve": 12 + EVENT,  # (the approval that completes the review)
-        # The hash checked, the locales and the item's translations read, the document
-        # rendered and stored (one locale here: each locale renders its own).
-        "publish": 25 + _notify() + EVENT,
+        # The hash checked, the locales, the item's live version, its translations and its
+        # documents read, the document rendered and stored (one locale here: each locale
+        # renders its own).
+        "publish": 27 + _notify() + EVENT,
         "revise": 15,
-        "publish again": 28 + _notify() + EVENT,  # and the superseded version retired
+        "publish again": 30 + _notify() + EVENT,  # and the superseded version retired
         "withdraw": 14 + _notify() + EVENT,  # (the locales read, to announce it in each)
         "discard": 12,  # the draft's hash sealed; nothing served changes, so no notification
         "discard a new item": 14,  # and its slug renamed to free it
