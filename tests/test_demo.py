@@ -1,5 +1,6 @@
 """The demo content pack: loaded through the workflow into an empty database, it passes every
-domain rule; loading it again changes nothing, and leaves people's own changes alone."""
+domain rule, its translations included; loading it again changes nothing, and leaves
+people's own changes alone. What apps get in Spanish: tests/test_demo_translations.py."""
 
 from __future__ import annotations
 
@@ -23,8 +24,11 @@ from content.models import (
     ContentItem,
     Contraindication,
     ContraindicationCategory,
+    ContraindicationTranslation,
     DeliveryState,
+    GoalTranslation,
     Interaction,
+    Locale,
     PublishedDocument,
     Version,
     VersionState,
@@ -40,7 +44,7 @@ from content.workflow import (
 )
 from content.workflow.composition import composition_problems
 from content.workflow.validation import validate_content
-from tests.factories import EditorFactory, ReviewerFactory
+from tests.factories import EditorFactory, ReviewerFactory, TranslatorFactory
 from tests.openapi import assert_conforms, served_openapi
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -63,7 +67,9 @@ def database_snapshot() -> dict[str, object]:
 
 
 def printed_passwords(output: str) -> dict[str, str]:
-    return dict(re.findall(r"^\s+(editor|reviewer2?|admin)\s+(\S+)$", output, re.MULTILINE))
+    return dict(
+        re.findall(r"^\s+(editor|reviewer2?|translator|admin)\s+(\S+)$", output, re.MULTILINE)
+    )
 
 
 @pytest.mark.django_db(transaction=False)
@@ -79,20 +85,28 @@ def test_the_pack_loads_into_an_empty_database_and_every_item_passes_the_rules()
         ContraindicationCategory.values
     )
     # At least 20 components of all five kinds, at least 3 plans, each with its versions.
-    components = ContentItem.objects.exclude(kind=PLAN)
+    sources = ContentItem.objects.filter(source__isnull=True)  # not translations
+    components = sources.exclude(kind=PLAN)
     assert components.count() == len(pack.components) >= 20
     assert set(components.values_list("kind", flat=True)) == set(Kind.values)
-    assert ContentItem.objects.filter(kind=PLAN).count() == len(pack.plans) >= 3
-    assert Version.objects.count() == sum(len(i.versions) for i in pack.components + pack.plans)
+    assert sources.filter(kind=PLAN).count() == len(pack.plans) >= 3
+    assert Version.objects.filter(translates__isnull=True).count() == sum(
+        len(i.versions) for i in pack.components + pack.plans
+    )
 
-    # One component has a superseded earlier version, one was withdrawn; the rest are live.
+    # Two components have a superseded earlier version, one was withdrawn; the rest are live,
+    # in English and in Spanish.
     superseded = Version.objects.filter(state=VersionState.SUPERSEDED, published_at__isnull=False)
-    assert list(superseded.values_list("item__slug", "number")) == [("glycine-bedtime", 1)]
+    assert set(superseded.values_list("item__slug", "number")) == {
+        ("glycine-bedtime", 1),
+        ("caffeine-cutoff", 1),  # after its Spanish translation: tests/test_demo_translations.py
+    }
     withdrawn = Version.objects.get(state=VersionState.WITHDRAWN)
     assert withdrawn.item.slug == "five-htp-bedtime" and withdrawn.withdraw_reason
-    live = PublishedDocument.objects.filter(live=True)
-    assert live.count() == ContentItem.objects.count() - 1
-    assert not live.filter(slug="five-htp-bedtime").exists()
+    for locale in ("en", "es"):
+        live = PublishedDocument.objects.filter(live=True, locale=locale)
+        assert live.count() == sources.count() - 1
+        assert not live.filter(slug="five-htp-bedtime").exists()
 
     # L-tryptophan and L-tyrosine must never share a time slot, and both say so.
     pair = {"l-tryptophan-bedtime", "l-tyrosine-morning"}
@@ -104,7 +118,8 @@ def test_the_pack_loads_into_an_empty_database_and_every_item_passes_the_rules()
         ("l-tyrosine-morning", "l-tryptophan-bedtime"),
     }
 
-    for version in Version.objects.filter(state=VersionState.PUBLISHED).select_related("item"):
+    published = Version.objects.filter(state=VersionState.PUBLISHED, translates__isnull=True)
+    for version in published.select_related("item"):
         item = version.item
         content = read_content(version)
         validate_content(kind=item.kind, slug=item.slug, content=content)  # raises if not
@@ -123,10 +138,32 @@ def test_the_pack_loads_into_an_empty_database_and_every_item_passes_the_rules()
         )
         actions = set(AuditEntry.objects.filter(version=version).values_list("action", flat=True))
         assert {AuditAction.SUBMIT, AuditAction.APPROVE, AuditAction.PUBLISH} <= actions
-    for version in Version.objects.filter(item__kind=Kind.SUPPLEMENT, published_at__isnull=False):
+    for version in Version.objects.filter(
+        item__kind=Kind.SUPPLEMENT, item__source__isnull=True, published_at__isnull=False
+    ):
         assert valid_approvals(version).count() == 2, version
 
+    # Spanish: every translation written by the translator, approved by a reviewer who did
+    # not write it, and published; the vocabulary it needs, approved likewise.
+    translator = User.objects.get(username="translator")
+    assert Locale.objects.get(code="es").name == "Español"
+    translations = Version.objects.filter(translates__isnull=False)
+    assert sorted(translations.values_list("item__slug", flat=True)) == sorted(
+        f"{translation.item.slug}@es" for translation in pack.translations
+    )
+    for version in translations:
+        assert version.published_at and authors_of(version) == {translator.pk}, version
+        approvers = set(valid_approvals(version).values_list("reviewer_id", flat=True))
+        assert approvers and translator.pk not in approvers, version
+    vocabulary = [*ContraindicationTranslation.objects.all(), *GoalTranslation.objects.all()]
+    assert len(vocabulary) == len(pack.vocabulary_translations) >= 6
+    for row in vocabulary:
+        assert row.written_by == translator and row.approved, row
+        assert row.approved_by != translator, row
+        assert row.approved_by.groups.filter(name="Reviewers").exists(), row
+
     assert "components: 23 loaded" in output
+    assert f"translations: {len(pack.translations)} loaded" in output
 
     # Loading again changes nothing at all, not even the delivery generation.
     before = database_snapshot()
@@ -167,10 +204,11 @@ def test_loading_again_leaves_what_editors_and_reviewers_changed_alone():
 def test_demo_accounts_print_working_passwords_in_development_only():
     output = load_demo()
     passwords = printed_passwords(output)
-    assert set(passwords) == {"editor", "reviewer", "reviewer2", "admin"}
+    assert set(passwords) == {"editor", "reviewer", "reviewer2", "translator", "admin"}
     for username, password in passwords.items():
         assert User.objects.get(username=username).check_password(password), username
     assert User.objects.get(username="editor").groups.filter(name="Editors").exists()
+    assert User.objects.get(username="translator").groups.filter(name="Translators").exists()
     assert User.objects.get(username="reviewer2").reviewer_profile.credentials
     assert User.objects.get(username="admin").is_superuser
 
@@ -198,7 +236,11 @@ def test_a_pack_item_the_rules_refuse_names_its_file_and_loads_nothing(tmp_path)
     path.write_text(
         path.read_text().replace("contraindication: hernia", "contraindication: hernya")
     )
-    team = Team(editor=EditorFactory(), reviewers=(ReviewerFactory(), ReviewerFactory()))
+    team = Team(
+        editor=EditorFactory(),
+        reviewers=(ReviewerFactory(), ReviewerFactory()),
+        translator=TranslatorFactory(),
+    )
 
     with pytest.raises(PackError) as refused:
         load_pack(read_pack(pack_dir), team)
@@ -253,6 +295,11 @@ def test_the_readme_examples_work_against_the_demo_pack(client):
             assert response.json()["removed"], path
         if '{"changes":[]' in rest:
             assert response.json()["changes"] == [], path
+        if "in Spanish" in rest:
+            assert response.json()["locale"] == "es", path
+        if "translation-outdated" in rest:
+            answer = response.json()
+            assert (answer["locale"], answer["fallback_reason"]) == ("en", "translation-outdated")
 
 
 @pytest.mark.django_db

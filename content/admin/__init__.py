@@ -1,5 +1,14 @@
-"""Admin screens. Vocabularies and API keys are managed here by reviewers; the editors'
-and reviewers' content screens are built on ``content.workflow``. The site itself (its name,
-its home page) is ``recovery.admin_site``."""
+"""Admin screens. Vocabularies, locales and API keys are managed here by reviewers; the
+editors', translators' and reviewers' content screens are built on ``content.workflow``. The
+site itself (its name, its home page) is ``recovery.admin_site``."""
 
-from . import items, keys, notifications, review_queue, vocabulary, webhooks  # noqa: F401  (registers the model admins)
+from . import (  # noqa: F401  (registers the model admins)
+    items,
+    keys,
+    locales,
+    notifications,
+    review_queue,
+    vocabulary,
+    vocabulary_translations,
+    webhooks,
+)

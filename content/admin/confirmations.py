@@ -29,6 +29,20 @@ class Confirmation(NamedTuple):
 def confirmation(action: Action, version: Version, versions: ItemVersions) -> Confirmation:
     item = version.item
     name = f"“{version.title}” ({item.slug})"
+    if action == Action.WITHDRAW and item.source_id is not None:
+        return Confirmation(
+            question=f"Withdraw the {item.locale.name} translation {name}?",
+            consequences=[
+                f"Apps asking for '{item.locale.code}' are served the source's text in the "
+                f"locale it falls back to, at once, instead of version {version.number}; the "
+                f"source '{item.source.slug}' stays live in every locale.",
+                "The version stays in the history with your reason. A new draft of the "
+                "translation is reviewed again before it goes live.",
+            ],
+            plans=[],
+            button="Withdraw it now",
+            cancel="Cancel: keep it live",
+        )
     if action == Action.WITHDRAW:
         plans = list(published_plans_using(item))
         return Confirmation(

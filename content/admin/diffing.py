@@ -199,7 +199,16 @@ def side_by_side(old, new, old_label: str, new_label: str) -> SafeString:
     ``old`` may be None: a first version against nothing."""
     names = _contraindication_names(c for c in (old, new) if c is not None)
     old_lines = content_lines(old, contraindication_names=names) if old is not None else []
-    rows = diff_rows(old_lines, content_lines(new, contraindication_names=names))
+    new_lines = content_lines(new, contraindication_names=names)
+    return lines_side_by_side(old_lines, new_lines, old_label, new_label)
+
+
+def lines_side_by_side(
+    old_lines: list[str], new_lines: list[str], old_label: str, new_label: str
+) -> SafeString:
+    """The HTML table of ``side_by_side`` for any two lists of lines (a translation's prose,
+    a source's text)."""
+    rows = diff_rows(old_lines, new_lines)
     return format_html(
         '<table class="diff"><colgroup><col class="line-number"><col>'
         '<col class="line-number"><col></colgroup>'

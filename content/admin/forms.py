@@ -104,7 +104,13 @@ class VersionForm(forms.Form):
 
 
 def _component_choices() -> list[tuple[str, str]]:
-    components = ContentItem.objects.exclude(kind=PLAN).values_list("slug", "slug")
+    # A translation is an item of its own ("glycine-bedtime@es"), never linked to: plans and
+    # interactions name the source, which apps receive in every locale.
+    components = (
+        ContentItem.objects.exclude(kind=PLAN)
+        .filter(source__isnull=True)
+        .values_list("slug", "slug")
+    )
     return _choices(components)
 
 
@@ -254,6 +260,14 @@ class ContentForms:
 
     def is_valid(self) -> bool:
         return self.version.is_valid() & all(f.is_valid() for f in self.formsets.values())
+
+    def typed_body(self) -> str:
+        """The body as typed (or as the draft says), for the preview."""
+        return self.version["body"].value() or ""
+
+    def saved_edit_count(self) -> int:
+        """The edit count the page was loaded with (once valid)."""
+        return self.version.cleaned_data["edit_count"] or 0
 
     def _rows(self, name: str) -> list[dict[str, Any]]:
         return [

@@ -1,5 +1,6 @@
 """An item's history (every version with its approvals and audit entries) and the
-side-by-side comparison of two of its versions."""
+side-by-side comparison of two of its versions (of a translation's: its prose, and what
+changed in the source between the source versions they translate)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from content.workflow import Action, offers
 from .actions import whole_number
 from .diffing import side_by_side
 from .preview import body_preview
+from .translation_lines import source_changes, translation_diff
 
 
 class HistoryViews:
@@ -22,7 +24,9 @@ class HistoryViews:
     def history_view(self, request, object_id, extra_context=None):
         item = self._item(request, object_id)
         versions = list(
-            Version.objects.filter(item=item).select_related("created_by").order_by("-number")
+            Version.objects.filter(item=item)
+            .select_related("created_by", "translates")
+            .order_by("-number")
         )
         approvals = Approval.objects.filter(version__item=item).select_related(
             "reviewer__reviewer_profile", "version"
@@ -49,12 +53,20 @@ class HistoryViews:
         number_a = whole_number(request.GET.get("a"))
         a = get_object_or_404(Version, item=item, number=number_a) if number_a else None
         b = get_object_or_404(Version, item=item, number=whole_number(request.GET.get("b")))
-        table = side_by_side(
-            workflow.read_content(a) if a else None,
-            workflow.read_content(b),
-            f"Version {a.number} ({a.get_state_display().lower()})" if a else "Nothing (new item)",
-            f"Version {b.number} ({b.get_state_display().lower()})",
-        )
+        changes = None
+        if item.is_translation:
+            table = translation_diff(a, b)
+            if a is not None and a.translates_id != b.translates_id:
+                changes = source_changes(a.translates, b.translates)
+        else:
+            table = side_by_side(
+                workflow.read_content(a) if a else None,
+                workflow.read_content(b),
+                f"Version {a.number} ({a.get_state_display().lower()})"
+                if a
+                else "Nothing (new item)",
+                f"Version {b.number} ({b.get_state_display().lower()})",
+            )
         # The reviewer reads the diff, then decides here: approve or request changes on the
         # version in review, when the diff shows it.
         versions = offers.item_versions(item)
@@ -75,6 +87,7 @@ class HistoryViews:
             a=a,
             b=b,
             table=table,
+            source_changes=changes,
             preview_a=body_preview(a.body) if a else None,
             preview_b=body_preview(b.body),
             shown=b if decisions else None,

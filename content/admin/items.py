@@ -1,6 +1,7 @@
-"""The editors' and reviewers' screens for components and plans: the change list, the page
-of an item (its working version, as a form while it is a draft, and the workflow buttons its
-checks allow), adding an item, and the workflow actions.
+"""The editors' and reviewers' screens for components and plans: the page of an item (its
+working version, as a form while it is a draft, and the workflow buttons its checks allow),
+adding an item, and the workflow actions; the change list is ``item_lists``, a translation's
+page and "Translate into" ``translation_pages``.
 
 Every change goes through ``content.workflow``: these views collect input, call the domain
 function and show its message, success or refusal. They hold no rule of their own.
@@ -8,59 +9,36 @@ function and show its message, success or refusal. They hold no rule of their ow
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
 
 from content import workflow
 from content.errors import ContentInvalid, DomainError
 from content.kinds import PLAN, Kind
-from content.models import WORKING_STATES, Component, ContentItem, Plan, Version, VersionState
+from content.models import Component, ContentItem, Plan, Version
 from content.workflow import Action, offers, policy
 from content.workflow.checks import CHECKS
+from content.workflow.translations import latest_translation
 
 from .actions import BUTTONS, perform, posted_action
 from .confirmations import CONFIRMED, confirmation
 from .diffing import content_lines
-from .filters import (
-    FlaggedFilter,
-    KindFilter,
-    ReviewOverdueFilter,
-    WaitingForMyReviewFilter,
-    WorkingStateFilter,
-)
+from .filters import KindFilter
 from .forms import ContentForms, initial_from
 from .history import HistoryViews
+from .item_lists import ItemLists
 from .preview import body_preview, preview_view
+from .saving import save_typed
+from .translation_pages import TranslationViews
 
 
-class ItemAdmin(HistoryViews, admin.ModelAdmin):
+class ItemAdmin(ItemLists, TranslationViews, HistoryViews, admin.ModelAdmin):
     """The shared screens of components and plans."""
 
-    list_display = [
-        "title",
-        "slug",
-        "kind",
-        "working",
-        "published_version",
-        "next_review",
-        "flagged",
-    ]
-    list_filter = [
-        WorkingStateFilter,
-        ReviewOverdueFilter,
-        WaitingForMyReviewFilter,
-        FlaggedFilter,
-    ]
-    search_fields = ["slug", "versions__title", "versions__summary"]
-    ordering = ["slug"]
     is_plan = False
 
     # Everyone in the content teams sees the screens; what they may do is the workflow's call.
@@ -76,55 +54,6 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    def get_queryset(self, request):
-        versions = Version.objects.filter(item=OuterRef("pk"))
-        latest = versions.order_by("-number")
-        working = versions.filter(state__in=WORKING_STATES)
-        published = versions.filter(state=VersionState.PUBLISHED)
-        return (
-            super()
-            .get_queryset(request)
-            .filter(discarded_at__isnull=True)
-            .annotate(
-                latest_title=Subquery(latest.values("title")[:1]),
-                working_state=Subquery(working.values("state")[:1]),
-                published_number=Subquery(published.values("number")[:1]),
-                next_review_due=Subquery(published.values("next_review_due")[:1]),
-            )
-        )
-
-    @admin.display(description="title", ordering="latest_title")
-    def title(self, item):
-        return item.latest_title
-
-    @admin.display(description="working version", ordering="working_state")
-    def working(self, item):
-        return VersionState(item.working_state).label if item.working_state else "-"
-
-    @admin.display(description="published", ordering="published_number")
-    def published_version(self, item):
-        return f"v{item.published_number}" if item.published_number else "-"
-
-    @admin.display(description="next review due", ordering="next_review_due")
-    def next_review(self, item):
-        if item.next_review_due is None:
-            return "-"
-        if item.next_review_due < timezone.localdate():
-            return format_html(
-                '<strong class="overdue">{} (overdue)</strong>', item.next_review_due
-            )
-        return item.next_review_due
-
-    @admin.display(description="flagged", ordering="flagged_for_review")
-    def flagged(self, item):
-        """A dash for an unflagged item; for a flagged one, why, shortened (in full on
-        hover and on its page)."""
-        reason = item.flagged_for_review
-        if not reason:
-            return "-"
-        shown = reason if len(reason) <= 60 else reason[:59].rstrip() + "…"
-        return format_html('<span class="flagged" title="{}">Flagged: {}</span>', reason, shown)
-
     # --- URLs ---
 
     def get_urls(self):
@@ -137,6 +66,11 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
                 name="{}_{}_workflow".format(*info),
             ),
             path("<int:object_id>/diff/", wrap(self.diff_view), name="{}_{}_diff".format(*info)),
+            path(
+                "<int:object_id>/translate/",
+                wrap(self.translate_view),
+                name="{}_{}_translate".format(*info),
+            ),
             path("preview/", wrap(self.preview_view), name="{}_{}_preview".format(*info)),
             *super().get_urls(),
         ]
@@ -174,9 +108,11 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
         if Action.EDIT in offered:
             draft = versions.working
             if request.method == "POST":
-                forms = ContentForms(item.kind, data=request.POST)
+                forms = self._forms(draft, data=request.POST)
                 submit = "submit" in request.POST
-                saved, problems = _save(request, forms, lambda: self._edit(request, draft, forms))
+                saved, problems = save_typed(
+                    request, forms, lambda: self._edit(request, draft, forms)
+                )
                 if saved is not None and not submit:
                     messages.success(request, f"Draft version {saved.number} saved.")
                     return HttpResponseRedirect(request.path)
@@ -187,9 +123,9 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
                     # Saved but not submitted: the form shows the draft as it now is.
                     versions = offers.item_versions(item)
                     offered = offers.offered_actions(request.user, versions)
-                    forms = self._draft_forms(versions.working)
+                    forms = self._forms(versions.working)
             else:
-                forms = self._draft_forms(draft)
+                forms = self._forms(draft)
         elif request.method == "POST":
             messages.error(request, "This version cannot be edited now; nothing was saved.")
             return HttpResponseRedirect(request.path)
@@ -199,7 +135,7 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
         buttons = [a for a in offered if a in BUTTONS and not (forms and a == Action.SUBMIT)]
         preview = None
         if forms:
-            preview = body_preview(forms.version["body"].value() or "")
+            preview = body_preview(forms.typed_body())
         elif shown:
             preview = body_preview(shown.body)
         context = self._context(
@@ -208,8 +144,6 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
             title=shown.title if shown else str(item),
             versions=versions,
             shown=shown,
-            # The form shows a draft itself; other versions are shown as read-only lines.
-            shown_lines=content_lines(workflow.read_content(shown)) if shown and not forms else [],
             forms=forms,
             can_submit=Action.SUBMIT in offered,
             problems=problems,
@@ -227,19 +161,31 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
             time_zone=timezone.get_current_timezone_name(),
             media=self.media + forms.media if forms else self.media,
         )
+        if item.is_translation:
+            context.update(self.translation_context(item, shown, forms))
+            return TemplateResponse(request, "admin/content/translation_change.html", context)
+        # The form shows a draft itself; other versions are shown as read-only lines.
+        lines = content_lines(workflow.read_content(shown)) if shown and not forms else []
+        context.update(shown_lines=lines, **self.source_translations(request, item, versions))
         return TemplateResponse(request, "admin/content/item_change.html", context)
 
-    def _draft_forms(self, draft: Version) -> ContentForms:
+    def _forms(self, draft: Version, data=None):
+        """The form of ``draft``: what it says, or what was posted (a translation's, of the
+        source version it translates)."""
+        if draft.translates_id is not None:
+            return self.translation_forms(draft, data)
+        if data is not None:
+            return ContentForms(draft.item.kind, data=data)
         content = workflow.read_content(draft)
         return ContentForms(draft.item.kind, initial=initial_from(content, draft.edit_count))
 
-    def _edit(self, request, draft: Version, forms: ContentForms) -> Version:
-        """Save the editor's form into the draft (refused if someone saved it since)."""
+    def _edit(self, request, draft: Version, forms) -> Version:
+        """Save what was typed into the draft (refused if someone saved it since)."""
         return workflow.edit_draft(
             version=draft,
             user=request.user,
             content=forms.content(),
-            expected_edit_count=forms.version.cleaned_data["edit_count"] or 0,
+            expected_edit_count=forms.saved_edit_count(),
         )
 
     def _submit_saved(self, request, draft: Version) -> list[str] | None:
@@ -277,7 +223,7 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
                     return workflow.create_plan(user=user, slug=slug, content=content)
                 return workflow.create_component(user=user, kind=kind, slug=slug, content=content)
 
-            draft, problems = _save(request, forms, create)
+            draft, problems = save_typed(request, forms, create)
             if draft is not None:
                 messages.success(request, f"'{slug}' created as draft version 1.")
                 return HttpResponseRedirect(self._url("change", draft.item_id))
@@ -289,7 +235,7 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
             slug=slug,
             forms=forms,
             problems=problems,
-            preview=body_preview(forms.version["body"].value() or ""),
+            preview=body_preview(forms.typed_body()),
             preview_url=self._url_plain("preview"),
             media=self.media + forms.media,
         )
@@ -313,6 +259,9 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
             messages.error(request, str(exc))
             return back
         messages.success(request, done)
+        if item.source_id is not None and latest_translation(item) is None:
+            # A translation's only draft thrown away: back to the source it was of.
+            return HttpResponseRedirect(self._url("change", item.source_id))
         if ContentItem.objects.filter(pk=item.pk, discarded_at__isnull=False).exists():
             # A discarded draft took its never-published item with it: back to the list.
             return HttpResponseRedirect(reverse(f"admin:content_{self.opts.model_name}_changelist"))
@@ -337,23 +286,6 @@ class ItemAdmin(HistoryViews, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return preview_view(request)
-
-
-def _save(request, forms: ContentForms, write: Callable[[], Version]):
-    """Run ``write`` (a domain function saving what the editor typed) if the form is valid.
-    Return the version it wrote, or None, having said why, with the domain's problems to
-    list (the form keeps what was typed)."""
-    if not forms.is_valid():
-        messages.error(request, "Please correct the errors below; nothing was saved.")
-        return None, None
-    try:
-        return write(), None
-    except ContentInvalid as exc:
-        messages.error(request, f"Nothing was saved. {exc}")
-        return None, [m for found in exc.errors.values() for m in found]
-    except DomainError as exc:
-        messages.error(request, str(exc))
-        return None, None
 
 
 @admin.register(Component)

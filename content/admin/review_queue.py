@@ -1,5 +1,6 @@
 """The review queue: versions waiting for the current reviewer (never their own), oldest
-first, with how far each one's review has come."""
+first, with how far each one's review has come; a translation says its locale and the source
+version it translates. Filtered by language: the source's, or one locale's translations."""
 
 from __future__ import annotations
 
@@ -10,15 +11,26 @@ from django.utils.html import format_html
 from content import workflow
 from content.admin.readonly import ReadOnlyAdmin
 from content.kinds import PLAN
-from content.models import ReviewQueueEntry
+from content.models import ReviewQueueEntry, VersionState
 from content.workflow import policy
+
+from .filters import VersionLocaleFilter
 
 
 @admin.register(ReviewQueueEntry)
 class ReviewQueueAdmin(ReadOnlyAdmin):
     """Versions waiting for the current user's review (never their own), oldest first."""
 
-    list_display = ["item_link", "kind", "number", "submitted_at", "author", "approvals_so_far"]
+    list_display = [
+        "item_link",
+        "kind",
+        "number",
+        "translation",
+        "submitted_at",
+        "author",
+        "approvals_so_far",
+    ]
+    list_filter = [VersionLocaleFilter]
     ordering = ["submitted_at", "pk"]
 
     def has_view_permission(self, request, obj=None):
@@ -26,7 +38,9 @@ class ReviewQueueAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         waiting = workflow.awaiting_review_by(request.user).values("pk")
-        queue = ReviewQueueEntry.objects.filter(pk__in=waiting).select_related("item", "created_by")
+        queue = ReviewQueueEntry.objects.filter(pk__in=waiting).select_related(
+            "item__locale", "item__source", "translates", "created_by"
+        )
         return workflow.with_approval_progress(queue).order_by("submitted_at", "pk")
 
     @admin.display(description="item")
@@ -38,6 +52,23 @@ class ReviewQueueAdmin(ReadOnlyAdmin):
     @admin.display(description="kind")
     def kind(self, version):
         return version.item.get_kind_display()
+
+    @admin.display(description="translation")
+    def translation(self, version):
+        """For a translation: into which locale, of which source version, and whether that
+        is still the published one."""
+        if version.translates_id is None:
+            return "-"
+        item, source = version.item, version.translates
+        locale = f"{item.locale.name} ({item.locale.code})"
+        said = f"into {locale}, of {item.source.slug} v{source.number}"
+        if source.state != VersionState.PUBLISHED:
+            return format_html(
+                '{} <strong class="outdated">(outdated: v{} is no longer published)</strong>',
+                said,
+                source.number,
+            )
+        return said
 
     @admin.display(description="author")
     def author(self, version):

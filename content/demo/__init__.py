@@ -6,14 +6,24 @@ review policy asks (never its author), published, and, where the pack says so, r
 withdrawn: so the loaded content has versions, approvals and audit entries like real content,
 and every rule of the domain layer applies to it.
 
-- ``pack``: reading and checking the pack's files (``read_pack``, ``Pack``, ``PackError``).
+Translations are written by the demo translator and published by a reviewer, each right
+after the version it translates.
+
+- ``files``: the pack's YAML files read, their fields checked, ``PackError``.
+- ``items``: reading and checking one component's or plan's file (``PackItem``).
+- ``pack``: reading and checking the whole pack (``read_pack``, ``Pack``).
+- ``translations``: reading the locales and translations, each checked against its source.
 - ``accounts``: the demo accounts and the ``Team`` that writes and reviews the pack.
+- ``reviewing``: a version taken through review to published by the team.
 - ``loading``: loading a pack through the workflow (``load_pack``) and its ``Report``.
+- ``translating``: loading the locales and translations through the workflow.
 """
 
 from .accounts import DemoAccount, Team, ensure_demo_accounts
+from .files import PackError
+from .items import PackItem
 from .loading import Report, load_pack
-from .pack import PACK_DIR, Pack, PackError, PackItem, read_pack
+from .pack import PACK_DIR, Pack, read_pack
 
 __all__ = [
     "PACK_DIR",

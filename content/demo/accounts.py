@@ -1,4 +1,5 @@
-"""The demo accounts (editor, two reviewers, admin) and the ``Team`` that loads the pack.
+"""The demo accounts (editor, two reviewers, translator, admin) and the ``Team`` that loads
+the pack.
 
 ``ensure_demo_accounts`` creates the accounts that do not exist yet, each with a random
 password, puts them in their groups, gives the reviewers a profile that says honestly that
@@ -16,15 +17,16 @@ from django.contrib.auth.models import AbstractBaseUser, Group
 
 from content.models import ReviewerProfile
 
-from .pack import PackError
+from .files import PackError
 
 
 @dataclass(frozen=True)
 class Team:
-    """Who writes and who reviews the pack's content."""
+    """Who writes, translates and reviews the pack's content."""
 
     editor: AbstractBaseUser
     reviewers: tuple[AbstractBaseUser, ...]
+    translator: AbstractBaseUser | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("editor", "Editors"),
     DemoAccount("reviewer", "Reviewers", display_name="Demo Reviewer A"),
     DemoAccount("reviewer2", "Reviewers", display_name="Demo Reviewer B"),
+    DemoAccount("translator", "Translators"),
     DemoAccount("admin", None, superuser=True),
 )
 #: Shown as the demo reviewers' credentials next to everything they approved: honestly.
@@ -81,6 +84,9 @@ def ensure_demo_accounts(*, reset_passwords: bool = False) -> tuple[Team, dict[s
                     user=user, display_name=account.display_name, credentials=DEMO_CREDENTIALS
                 )
         users[account.username] = user
-    return Team(
-        editor=users["editor"], reviewers=(users["reviewer"], users["reviewer2"])
-    ), passwords
+    team = Team(
+        editor=users["editor"],
+        reviewers=(users["reviewer"], users["reviewer2"]),
+        translator=users["translator"],
+    )
+    return team, passwords

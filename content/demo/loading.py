@@ -5,43 +5,46 @@ plan goes through the workflow functions only (create, edit, submit, approve, pu
 revise, withdraw): this module never writes content itself. Each version is approved by the
 team's reviewers, one after another, until ``approval_progress`` says its review is complete.
 
+Locales and translations are loaded by ``translating``, a translation right after the
+version it translates is published.
+
 Loading is idempotent and never overrides people: a vocabulary entry, component or plan
 whose slug is already in the database (or, for contraindications, is an alias of one) is
-left exactly as it is. The whole pack loads in one transaction: all of it or nothing.
+left exactly as it is, and so are its translations. The whole pack loads in one
+transaction: all of it or nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from content.errors import ContentInvalid, DomainError
 from content.events.tasks import handlers_skipped
 from content.kinds import PLAN
 from content.models import ContentItem, Contraindication, ContraindicationAlias, Goal, Version
 from content.workflow import (
     PlanContent,
     VersionContent,
-    approve,
     create_component,
     create_plan,
     edit_draft,
-    publish,
     revise,
-    submit_for_review,
     withdraw,
 )
-from content.workflow.approvals import approval_progress
 
 from .accounts import Team
-from .pack import Pack, PackError, PackItem
+from .files import PackError
+from .items import PackItem
+from .pack import Pack
+from .reviewing import refusal_names, review_and_publish
+from .translating import PendingTranslations, load_locales, load_vocabulary_translations
 
-REVIEW_COMMENT = "Demo pack: checked against the sources cited."
+#: Called with each item, the number of a version of it and that version, once published.
+AfterPublish = Callable[[PackItem, int, Version], None]
 
 
 @dataclass
@@ -118,38 +121,14 @@ def _edit(version: Version, team: Team, content) -> Version:
     )
 
 
-def _review_and_publish(version: Version, item: PackItem, team: Team) -> Version:
-    """Submit ``version``, approve it with one reviewer after another until its review is
-    complete, and publish it (the workflow refuses if the approvals do not count)."""
-    needed = approval_progress(version).required
-    if needed > len(team.reviewers):
-        raise PackError(
-            f"{item.source}: a {item.kind} needs {needed} approvals and the pack has "
-            f"{len(team.reviewers)} reviewers."
-        )
-    version = submit_for_review(version=version, user=team.editor)
-    for reviewer in team.reviewers:
-        if approval_progress(version).complete:
-            break
-        version = approve(
-            version=version, user=reviewer, seen_hash=version.content_hash, comment=REVIEW_COMMENT
-        )
-    return publish(version=version, user=team.reviewers[0])
+def _review_and_publish(version: Version, item: PackItem, team: Team, number: int) -> Version:
+    where = f"{item.source}, version {number}"
+    return review_and_publish(version, author=team.editor, team=team, where=where)
 
 
-@contextmanager
-def _refusal_names(item: PackItem, number: int) -> Iterator[None]:
-    """Report a refusal of the domain layer with the file and version it came from."""
-    try:
-        yield
-    except DomainError as exc:
-        problems = str(exc)
-        if isinstance(exc, ContentInvalid) and exc.errors:
-            problems = "; ".join(m for messages in exc.errors.values() for m in messages)
-        raise PackError(f"{item.source}, version {number}: {problems}") from None
-
-
-def _load_items(items: list[PackItem], team: Team, report: Report, section: str) -> None:
+def _load_items(
+    items: list[PackItem], team: Team, report: Report, section: str, after_publish: AfterPublish
+) -> None:
     slugs = [item.slug for item in items]
     existing = set(ContentItem.objects.filter(slug__in=slugs).values_list("slug", flat=True))
     new = [item for item in items if item.slug not in existing]
@@ -163,7 +142,7 @@ def _load_items(items: list[PackItem], team: Team, report: Report, section: str)
     deferred: dict[str, VersionContent] = {}
     for item in new:
         content = _content(item, item.versions[0], renamed)
-        with _refusal_names(item, 1):
+        with refusal_names(f"{item.source}, version 1"):
             if item.kind == PLAN:
                 drafts[item.slug] = create_plan(user=team.editor, slug=item.slug, content=content)
                 continue
@@ -179,17 +158,19 @@ def _load_items(items: list[PackItem], team: Team, report: Report, section: str)
 
     for item in new:
         version = drafts[item.slug]
-        with _refusal_names(item, 1):
+        with refusal_names(f"{item.source}, version 1"):
             if item.slug in deferred:
                 version = _edit(version, team, deferred[item.slug])
-            version = _review_and_publish(version, item, team)
+            version = _review_and_publish(version, item, team, 1)
+        after_publish(item, 1, version)
         for number, data in enumerate(item.versions[1:], start=2):
             content = _content(item, data, renamed)
-            with _refusal_names(item, number):
+            with refusal_names(f"{item.source}, version {number}"):
                 version = revise(version=version, user=team.editor, change_note=content.change_note)
-                version = _review_and_publish(_edit(version, team, content), item, team)
+                version = _review_and_publish(_edit(version, team, content), item, team, number)
+            after_publish(item, number, version)
         if item.withdraw_reason:
-            with _refusal_names(item, len(item.versions)):
+            with refusal_names(f"{item.source}, version {len(item.versions)}"):
                 withdraw(version=version, user=team.reviewers[0], reason=item.withdraw_reason)
 
 
@@ -199,6 +180,15 @@ def load_pack(pack: Pack, team: Team) -> Report:
     report = Report()
     with handlers_skipped():  # webhooks hear of it; nobody is notified of the demo's loading
         _load_vocabulary(pack, report)
-        _load_items(pack.components, team, report, "components")
-        _load_items(pack.plans, team, report, "plans")
+        for code, created in load_locales(pack, team):
+            report.note("locales", code, created=created)
+        for key, created in load_vocabulary_translations(pack, team, report.created):
+            report.note("vocabulary translations", key, created=created)
+        # A translation is published right after the version it translates, so that a later
+        # version of its source leaves it outdated, as it would be in life.
+        translations = PendingTranslations(pack, team)
+        _load_items(pack.components, team, report, "components", translations.after_publish)
+        _load_items(pack.plans, team, report, "plans", translations.after_publish)
+        for key, created in translations.outcome():
+            report.note("translations", key, created=created)
     return report

@@ -320,7 +320,10 @@ def discard(*, version: Version, user: AbstractBaseUser, reason: str = "") -> Ve
 
 def discard_frees_slug(version: Version) -> bool:
     """Whether discarding ``version`` takes its item with it and frees the slug: nothing else
-    of the item keeps the slug taken (``_kept_versions``)."""
+    of the item keeps the slug taken (``_kept_versions``). A translation's item is never
+    taken: its slug is its source's and locale's, and the next translation starts there."""
+    if version.item.source_id is not None:
+        return False
     return not _kept_versions(version.item, besides=version).exists()
 
 

@@ -150,15 +150,20 @@ def translate_vocabulary(
     return existing
 
 
-@atomic_action
-def approve_vocabulary_translation(*, user: AbstractBaseUser, translation):
-    """Approve ``translation`` as it says now: from then on it is served."""
+def check_approve_vocabulary_translation(*, user: AbstractBaseUser, translation) -> None:
+    """Reviewers approve a vocabulary translation they did not write, once."""
     policy.require(user, policy.REVIEW, "approve translations")
-    translation = type(translation).objects.select_for_update().get(pk=translation.pk)
     if translation.written_by_id == user.pk:
         raise PermissionRefused("You wrote this translation, so someone else must approve it.")
     if translation.approved:
-        return translation
+        raise InvalidTransition("This translation is approved already.")
+
+
+@atomic_action
+def approve_vocabulary_translation(*, user: AbstractBaseUser, translation):
+    """Approve ``translation`` as it says now: from then on it is served."""
+    translation = type(translation).objects.select_for_update().get(pk=translation.pk)
+    check_approve_vocabulary_translation(user=user, translation=translation)
     translation.approved_by, translation.approved_at = user, timezone.now()
     translation.save(update_fields=["approved_by", "approved_at"])
     entry = getattr(translation, "contraindication", None) or translation.goal

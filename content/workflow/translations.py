@@ -20,6 +20,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 
 from content.errors import ContentInvalid, InvalidTransition
 from content.kinds import translatable_fields
@@ -100,10 +101,18 @@ def _filled(value: Any) -> bool:
 
 def validate_translation(source: Version, content: TranslationContent, *, draft: bool) -> None:
     """Raise ``ContentInvalid`` listing every problem of ``content`` as a translation of
-    ``source``: nothing the source does not say as prose; once submitted (not ``draft``),
-    every text the source has translated, so that no caution stays untranslated."""
+    ``source`` (``translation_errors``)."""
+    _raise(translation_errors(source_text(source), content, draft=draft))
+
+
+def translation_errors(
+    wanted: dict[str, Any], content: TranslationContent, *, draft: bool
+) -> dict[str, list[str]]:
+    """Every problem of ``content`` as a translation of a source that says ``wanted`` (as
+    ``source_text`` gives it), by field: nothing the source does not say as prose; once
+    submitted (not ``draft``), every text the source has translated, so that no caution
+    stays untranslated."""
     errors: dict[str, list[str]] = {}
-    wanted = source_text(source)
     for name in ("title", "summary", "change_note"):
         _check(
             errors,
@@ -158,7 +167,7 @@ def validate_translation(source: Version, content: TranslationContent, *, draft:
                     isinstance(text, str) and bool(text.strip()),
                     f"notes.{part}[{key}]: translate this note.",
                 )
-    _raise(errors)
+    return errors
 
 
 def validate_version_content(version: Version, content, *, draft: bool = False) -> None:
@@ -206,6 +215,7 @@ def translation_item(source_item: ContentItem, locale: Locale, user) -> ContentI
 
 
 def check_translate(*, user: AbstractBaseUser, source_item: ContentItem) -> None:
+    """Translators translate a source item that has a published version."""
     policy.require(user, policy.TRANSLATE, "translate content")
     if source_item.source_id is not None:
         raise InvalidTransition(f"'{source_item.slug}' is a translation; translate its source.")
@@ -213,20 +223,27 @@ def check_translate(*, user: AbstractBaseUser, source_item: ContentItem) -> None
         raise InvalidTransition(
             f"'{source_item.slug}' was discarded; there is nothing to translate."
         )
+    if not Version.objects.filter(item=source_item, state=VersionState.PUBLISHED).exists():
+        raise InvalidTransition(
+            f"'{source_item.slug}' has no published version to translate; "
+            "translations follow what apps are served."
+        )
 
 
 def first_translation(
     *, item: ContentItem, user: AbstractBaseUser, content: TranslationContent | None
 ) -> Version:
-    """Version 1 of the translation ``item`` (locked, with no versions yet), translating
-    its source's published version: ``content`` if given, else nothing yet."""
+    """A first version of the translation ``item`` (locked, with none kept: none yet, or
+    only discarded ones), translating its source's published version: ``content`` if given,
+    else nothing yet."""
     source = check_source_published(item)
     content = content or TranslationContent(
         title="", summary="", change_note=f"Translation of version {source.number}."
     )
+    number = (Version.objects.filter(item=item).aggregate(n=Max("number"))["n"] or 0) + 1
     draft = Version(
         item=item,
-        number=1,
+        number=number,
         created_by=user,
         translates=source,
         source_hash=source.content_hash,

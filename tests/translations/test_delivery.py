@@ -94,6 +94,26 @@ def test_an_unknown_or_malformed_locale_is_a_400_naming_it(client, locales, valu
     )
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/locales/",
+        "/api/v1/goals/",
+        "/api/v1/contraindications/",
+        "/api/v1/components/legs-up/versions/",
+        "/api/v1/sync/",
+        "/api/v1/plans/",
+    ],
+)
+def test_every_endpoint_refuses_an_unknown_locale(client, locales, publish, path):
+    publish("legs-up")
+    response = client.get(path, {"locale": "pt-PT"})
+    assert response.status_code == 400
+    assert response.json()["errors"] == [
+        {"parameter": "locale", "detail": "unknown locale 'pt-PT'; use one of en, es, pt, pt-BR."}
+    ]
+
+
 def test_the_locales_endpoint_lists_each_chain(client, locales):
     results = _get(client, "/api/v1/locales/").json()["results"]
     chains = {entry["code"]: entry["fallbacks"] for entry in results}

@@ -118,8 +118,9 @@ def test_a_translation_of_an_unpublished_item_cannot_start(locales, people, tran
     draft = builders.draft(people[0], slug="not-yet")
     with pytest.raises(InvalidTransition, match="no published version to translate"):
         workflow.start_translation(item=draft.item, locale="es", user=translator)
+    published = builders.published(people[0], slug="published-now")
     with pytest.raises(InvalidTransition, match="language content is written in"):
-        workflow.start_translation(item=draft.item, locale="en", user=translator)
+        workflow.start_translation(item=published.item, locale="en", user=translator)
 
 
 def test_the_review_policy_is_per_kind_and_locale(source, translator, settings):
@@ -209,3 +210,13 @@ def test_the_database_lets_a_translated_document_change_its_prose_only(source, t
     assert "cannot change" in _refused(
         "UPDATE content_publisheddocument SET locale = 'pt' WHERE id = %s", [spanish.pk]
     )
+
+
+def test_after_a_first_draft_is_discarded_the_next_translation_starts_afresh(
+    source, translator, people
+):
+    draft = builders.translation_of(source, "es", translator)
+    workflow.discard(version=draft, user=translator)
+    again = workflow.start_translation(item=source.item, locale="es", user=translator)
+    assert (again.item_id, again.number, again.title) == (draft.item_id, 2, "")
+    assert again.item.slug == "legs-up@es"

@@ -86,6 +86,8 @@ def _header(name: str, type: type, **kwargs) -> OpenApiParameter:
     return OpenApiParameter(name, type=type, location=OpenApiParameter.HEADER, **kwargs)
 
 
+#: A locale's code: the format says that only the server's locales are valid (see
+#: /api/v1/locales/); anything else is a 400.
 LOCALE_FORMAT = {"type": "string", "format": "locale"}
 # Every operation is answered in a locale: these choose it, and the answer says which.
 LOCALE_PARAMETERS = [

@@ -7,8 +7,8 @@ from content.demo import PACK_DIR, PackError, ensure_demo_accounts, load_pack, r
 class Command(BaseCommand):
     help = (
         "Load the demo content pack (demo/) through the review workflow, with the demo "
-        "accounts editor, reviewer, reviewer2 and admin. Development only; safe to run again: "
-        "what is already in the database is left as it is."
+        "accounts editor, reviewer, reviewer2, translator and admin. Development only; safe to "
+        "run again: what is already in the database is left as it is."
     )
 
     def add_arguments(self, parser):
@@ -27,7 +27,16 @@ class Command(BaseCommand):
         except PackError as exc:
             raise CommandError(str(exc)) from None
 
-        for section in ("contraindications", "goals", "components", "plans"):
+        sections = (
+            "contraindications",
+            "goals",
+            "components",
+            "plans",
+            "locales",
+            "vocabulary translations",
+            "translations",
+        )
+        for section in sections:
             created = len(report.created.get(section, []))
             kept = len(report.kept.get(section, []))
             self.stdout.write(
