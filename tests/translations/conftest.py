@@ -2,39 +2,19 @@
 published content to translate."""
 
 import pytest
-from django.core.cache import cache
 
 from content import workflow
-from content.workflow import LinkSpec
 from tests import builders
-from tests.factories import (
-    ContraindicationFactory,
-    EditorFactory,
-    GoalFactory,
-    ReviewerFactory,
-    TranslatorFactory,
+from tests.delivery import conftest as delivery
+from tests.factories import TranslatorFactory
+
+# The delivery tests' vocabulary, people, publishing and fresh caches.
+fresh_cache, vocabulary, people, publish = (
+    delivery.fresh_cache,
+    delivery.vocabulary,
+    delivery.people,
+    delivery.publish,
 )
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def vocabulary(db):
-    return {
-        "pregnancy": ContraindicationFactory(slug="pregnancy", name="Pregnancy"),
-        "ssri": ContraindicationFactory(slug="ssri", name="SSRI antidepressants"),
-        "sleep": GoalFactory(slug="sleep", name="Sleep"),
-    }
-
-
-@pytest.fixture
-def people(db):
-    return EditorFactory(), ReviewerFactory(), ReviewerFactory()
 
 
 @pytest.fixture
@@ -49,29 +29,6 @@ def locales(people):
     workflow.add_locale(user=reviewer, code="pt", name="Português")
     workflow.add_locale(user=reviewer, code="pt-BR", name="Português (Brasil)", fallback="pt")
     return ["en", "es", "pt", "pt-BR"]
-
-
-@pytest.fixture
-def publish(people, vocabulary):
-    """Publish a component: ``publish("slug", kind=..., avoid=[...], caution=[...])``."""
-    editor, reviewer, second = people
-
-    def _publish(slug, *, kind="yoga", avoid=(), caution=(), goals=(), **content):
-        links = tuple(LinkSpec(s, "avoid", f"Not with {s}.") for s in avoid) + tuple(
-            LinkSpec(s, "caution", f"Careful with {s}.") for s in caution
-        )
-        return builders.published(
-            editor,
-            reviewer,
-            second,
-            slug=slug,
-            kind=kind,
-            contraindications=links,
-            goals=tuple(goals),
-            **content,
-        )
-
-    return _publish
 
 
 @pytest.fixture
