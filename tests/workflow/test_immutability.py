@@ -234,6 +234,10 @@ def test_raw_sql_cannot_rewrite_what_was_served(editor, reviewer):
         ),
         (
             f"UPDATE content_publisheddocument SET title = 'x' WHERE id = ({document})",
+            "served JSON of published document",
+        ),
+        (
+            f"UPDATE content_publisheddocument SET locale = 'es' WHERE id = ({document})",
             "only its marks can be set",
         ),
         (
