@@ -92,15 +92,19 @@ class VersionForm(forms.Form):
             )
 
     def clean_body(self) -> str:
-        # Not the field's max_length: the browser would cut a longer paste silently, where
-        # the page counts and warns, and this says so in words and keeps the text.
-        body = self.cleaned_data["body"]
-        if len(body) > MAX_BODY_CHARS:
-            raise forms.ValidationError(
-                f"The body is {len(body):,} characters long; the limit is {MAX_BODY_CHARS:,}. "
-                "Shorten it: nothing was saved, and your text is still here."
-            )
-        return body
+        return checked_body(self.cleaned_data["body"])
+
+
+def checked_body(body: str) -> str:
+    """``body``, or the refusal of one over the limit. Not the field's max_length: the
+    browser would cut a longer paste silently, where the page counts and warns, and this
+    says so in words and keeps the text."""
+    if len(body) > MAX_BODY_CHARS:
+        raise forms.ValidationError(
+            f"The body is {len(body):,} characters long; the limit is {MAX_BODY_CHARS:,}. "
+            "Shorten it: nothing was saved, and your text is still here."
+        )
+    return body
 
 
 def _component_choices() -> list[tuple[str, str]]:

@@ -21,6 +21,7 @@ from content.models import Version
 from content.workflow import TranslationContent, source_text
 from content.workflow.validation import MAX_BODY_CHARS
 
+from .forms import checked_body
 from .translation_lines import NoteLabels, detail_title, note_labels, ordered_notes
 
 LINE = forms.TextInput(attrs={"size": 60})
@@ -137,13 +138,7 @@ class TranslationForm(forms.Form):
         return [(pair, self[pair.name]) for pair in self.pairs]
 
     def clean_body(self) -> str:
-        body = self.cleaned_data["body"]
-        if len(body) > MAX_BODY_CHARS:
-            raise forms.ValidationError(
-                f"The body is {len(body):,} characters long; the limit is {MAX_BODY_CHARS:,}. "
-                "Shorten it: nothing was saved, and your text is still here."
-            )
-        return body
+        return checked_body(self.cleaned_data["body"])
 
     def typed_body(self) -> str:
         return self["body"].value() or ""
