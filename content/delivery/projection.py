@@ -32,9 +32,12 @@ from content.models import (
 )
 
 from .localising import (
+    NOT_TRANSLATED,
+    Localised,
     locale_table,
     localise,
     published_translations,
+    with_marks,
 )
 from .rendering import dump, render, render_component
 
@@ -178,18 +181,11 @@ def add_locale_documents(code: str) -> None:
     history = PublishedDocument.objects.filter(locale=table.default, live=False).exclude(
         item_id__in=PublishedDocument.objects.filter(locale=code).values("item_id")
     )
+    marks = Localised(locale=code, served=table.default, reason=NOT_TRANSLATED).marks()
     for document in history.filter(withdrawn_at=None):
-        body = json.loads(document.body)
-        marks = {
-            "locale": table.default,
-            "requested_locale": code,
-            "fallback_reason": "not-translated",
-        }
-        position = list(body).index("locale")
-        pairs = list(body.items())
-        body = dict(pairs[:position] + list(marks.items()) + pairs[position + 1 :])
         document.pk = None
-        document.locale, document.body = code, dump(body)
+        document.locale = code
+        document.body = dump(with_marks(json.loads(document.body), marks))
         document.save(force_insert=True)
     live = PublishedDocument.objects.filter(locale=table.default, live=True)
     refresh_and_announce(live.values_list("item_id", flat=True))

@@ -134,10 +134,6 @@ class TranslationContent:
     details: dict[str, Any] = field(default_factory=dict)
     notes: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    @classmethod
-    def build(cls, **data: Any) -> TranslationContent:
-        return cls(**data)
-
 
 Content = VersionContent | PlanContent | TranslationContent
 
