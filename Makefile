@@ -8,6 +8,9 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
+# The public address links and picture URLs start with: where `make run` serves, unless set.
+SITE_URL ?= http://$(HOST)
+export SITE_URL
 
 .PHONY: run test browser lint format install install-dev bench clean
 

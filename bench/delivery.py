@@ -8,7 +8,8 @@ workers, Redis as the shared cache) and drives it with wrk on 127.0.0.1. For eac
 reports requests per second and the ratio to the ceiling: a bare Django view in the same
 project, behind the same middleware, returning the very bytes of the list answer; a
 localised case (``?locale=es`` or ``Accept-Language``; half the components translated),
-its ratio to the same case without a locale. Rounds
+its ratio to the same case without a locale. Items carry pictures (a hero each, and two
+step pictures on a pranayama) unless ``--no-media``. Rounds
 are interleaved; the figures are medians, because this machine is noisy. Needs wrk
 (apt-get install -y wrk).
 """
@@ -152,6 +153,9 @@ def main() -> None:
         "--anonymous", action="store_true", help="read without an API key (no key lookup)"
     )
     parser.add_argument(
+        "--no-media", action="store_true", help="items without pictures (to compare with)"
+    )
+    parser.add_argument(
         "--cases", default="", help="comma-separated subset, e.g. 304 (the ceiling always runs)"
     )
     options = parser.parse_args()
@@ -166,8 +170,11 @@ def main() -> None:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "DELIVERY_ANONYMOUS_RATE": "100000000/min",
         "LOG_LEVEL": "WARNING",
+        "MEDIA_ROOT": tempfile.mkdtemp(prefix="bench-media-"),
+        "BENCH_MEDIA": "0" if options.no_media else "1",
     }
-    print(f"Publishing {options.items} components through the workflow ...", flush=True)
+    pictures = "without pictures" if options.no_media else "with pictures"
+    print(f"Publishing {options.items} components ({pictures}) through the workflow ...")
     started = time.monotonic()
     populate(env, options.items)
     print(f"  done in {time.monotonic() - started:.0f} s", flush=True)
@@ -188,6 +195,7 @@ def main() -> None:
             continue
         list_body, list_headers = fetch("/api/v1/components/?page_size=20", headers)
         assert list_body == ceiling_file.read_bytes(), "the ceiling must serve the same bytes"
+        ceiling_bytes = list_body
         first = json.loads(list_body)["results"][0]["slug"]
         cases = {
             "ceiling": ("/bench/ceiling/", headers),
@@ -226,9 +234,13 @@ def main() -> None:
     finally:
         stop_server(server)
         ceiling_file.unlink(missing_ok=True)
+        shutil.rmtree(env["MEDIA_ROOT"], ignore_errors=True)
 
     print()
-    print(f"{options.items} published components, gunicorn 2 workers, PostgreSQL, Redis, wrk -c8;")
+    print(
+        f"{options.items} published components ({pictures}), gunicorn 2 workers, PostgreSQL, "
+        "Redis, wrk -c8;"
+    )
     print(
         f"{'with an API key' if headers else 'anonymous'}; median of {options.rounds} rounds "
         "(req/s), median of the per-round ratios (of ceiling)"
@@ -248,6 +260,7 @@ def main() -> None:
         target_text = f"{target:.0%}" if target else "-"
         of = "" if baseline == "ceiling" else f" of {baseline}"
         print(f"{case:<24}{rps:>9.0f}{share:>12.0%}{target_text:>9}  {verdict}{of}")
+    print(f"list answer (page of 20): {len(ceiling_bytes):,} bytes")
     print(f"worker memory (RSS): {', '.join(f'{m:.0f} MB' for m in rss)} (target < 150 MB)")
     failures += any(m >= 150 for m in rss)
     sys.exit(1 if failures else 0)

@@ -25,6 +25,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from pathlib import Path
@@ -199,6 +200,7 @@ def main() -> None:
         "REDIS_URL": REDIS,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
+        "MEDIA_ROOT": tempfile.mkdtemp(prefix="load-media-"),  # the demo's pictures
     }
     print("Loading the demo content into a fresh PostgreSQL database ...", flush=True)
     prepare(env)

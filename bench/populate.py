@@ -1,5 +1,6 @@
 """Fill the benchmark database: ``populate.py N`` publishes N components through the
-workflow, and Spanish translations of every other one; ``populate.py --key`` prints a fresh
+workflow, and Spanish translations of every other one (with ``BENCH_MEDIA=1``, each with a
+hero picture, and a pranayama with two step pictures besides); ``populate.py --key`` prints a fresh
 API key with a rate no benchmark reaches; ``populate.py --token`` prints the sync token of
 an app that has synced everything so far;
 ``populate.py --revise N`` publishes a new version of components 0 to N-1."""
@@ -55,6 +56,46 @@ def person(username, group, credentials=None):
     return user
 
 
+def pictures(editor) -> list[str]:
+    """Four pictures uploaded through the workflow, their renditions made here (the job's
+    own function, in-process): the SHA-256 of each."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from content.media.renditions import crops, make_renditions
+    from content.workflow.media import AssetFacts, upload_asset
+
+    shas = []
+    for n in range(4):
+        image = Image.new("RGB", (1600, 1000), (40 + 50 * n, 120, 160 - 30 * n))
+        ImageDraw.Draw(image).ellipse((300 + 100 * n, 200, 900 + 100 * n, 800), "white")
+        data = io.BytesIO()
+        image.save(data, "JPEG", quality=90)
+        facts = AssetFacts(f"Benchmark picture {n}", "Benchmark", "CC0 1.0", 0.4, 0.5, "16:9")
+        asset = upload_asset(
+            user=editor, data=data.getvalue(), original_name=f"b{n}.jpg", facts=facts
+        )
+        for crop in crops(asset):
+            make_renditions.call(asset.pk, crop)
+        shas.append(asset.sha256)
+    return shas
+
+
+def media_of(n: int, kind: str, shas: list[str]) -> tuple:
+    if not shas:
+        return ()
+    from content.workflow.snapshot import MediaSpec
+
+    hero = MediaSpec(shas[n % 4], "hero", f"A white circle on a coloured ground, number {n}")
+    if kind != Kind.PRANAYAMA:
+        return (hero,)
+    steps = tuple(
+        MediaSpec(shas[(n + s) % 4], "step", f"Breathe in step {s}, slowly", step=s) for s in (1, 2)
+    )
+    return (hero, *steps)
+
+
 def populate(count: int) -> None:
     slugs = ["pregnancy", "ssri", "maoi", "glaucoma", "epilepsy", "kidney-disease"]
     for slug in slugs:
@@ -66,6 +107,7 @@ def populate(count: int) -> None:
     editor = person("bench-editor", "Editors")
     reviewers = [person(f"bench-reviewer-{n}", "Reviewers", "RD") for n in range(2)]
     kinds = list(Kind.values)
+    shas = pictures(editor) if os.environ.get("BENCH_MEDIA", "1") == "1" else []
     for n in range(count):
         kind = kinds[n % len(kinds)]
         links = [LinkSpec(slugs[n % 6], "avoid", "Not for people with this condition.")]
@@ -85,6 +127,7 @@ def populate(count: int) -> None:
                     doi="10.1111/j.1479-8425.2007.00262.x",
                 ),
             ),
+            media=media_of(n, kind, shas),
         )
         version = workflow.create_component(
             user=editor, kind=kind, slug=f"component-{n:04}", content=content

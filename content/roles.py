@@ -17,6 +17,7 @@ VIEW_ALL = [
     "view_locale",
     "view_contraindicationtranslation",
     "view_goaltranslation",
+    "view_asset",
 ]
 
 ROLES: dict[str, list[str]] = {
@@ -27,6 +28,8 @@ ROLES: dict[str, list[str]] = {
         "change_version",
         "submit_version",
         "rollback_version",
+        "add_asset",
+        "change_asset",
     ],
     "Reviewers": [
         *VIEW_ALL,

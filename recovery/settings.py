@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from recovery import background
+from recovery import background, media
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -249,6 +249,20 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+STORAGES.update(media.storages())
+
+# --- Media (pictures; recovery.media) -------------------------------------------------------
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
+if not MEDIA_URL.endswith("/"):
+    MEDIA_URL += "/"
+#: The widths renditions are made at (never wider than the picture).
+MEDIA_RENDITION_WIDTHS = [
+    int(w) for w in os.environ.get("MEDIA_RENDITION_WIDTHS", "320,640,1024,1600").split(",")
+]
+#: The largest upload accepted, in bytes, and in pixels (against decompression bombs).
+MEDIA_MAX_UPLOAD_BYTES = int(os.environ.get("MEDIA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+MEDIA_MAX_PIXELS = int(os.environ.get("MEDIA_MAX_PIXELS", str(40_000_000)))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -300,7 +314,8 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'"],
         # django-jsonform hides its source textarea with a style attribute.
         "style-src-attr": ["'unsafe-inline'"],
-        "img-src": ["'self'", "data:"],
+        # Pictures' thumbnails may come from a CDN or a bucket (MEDIA_URL, MEDIA_STORAGE=s3).
+        "img-src": ["'self'", "data:", *media.image_origins(MEDIA_URL)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

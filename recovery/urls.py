@@ -1,14 +1,22 @@
 import os
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import path, re_path
 
 from content.delivery.urls import urlpatterns as delivery_urlpatterns
+
+from .media import serve_rendition
 
 urlpatterns = [
     *delivery_urlpatterns,
     path("admin/", admin.site.urls),
 ]
+
+if settings.MEDIA_URL.startswith("/"):  # renditions served from this server's storage
+    urlpatterns.append(
+        re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>renditions/.+)$", serve_rendition)
+    )
 
 if os.environ.get("BENCHMARK_CEILING_FILE"):  # only while bench/delivery.py runs
     from .benchmark_ceiling import ceiling

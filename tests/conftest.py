@@ -56,6 +56,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test stores pictures in a folder of its own, never in the checkout's media/:
+    loading the demo uploads its pictures and makes their renditions."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
 def fresh_delivery_caches():
     """Each test starts its database at generation 1 again: forget answers from earlier tests."""
     from content.delivery import freshness

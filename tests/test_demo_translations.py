@@ -35,7 +35,7 @@ def load_demo() -> None:
 
 #: What a document says that is translated (or says which locale it is in): the rest, its
 #: structure, is the same in every locale.
-PROSE = {"title", "summary", "body_markdown", "body_html", "note", "name", "locale"}
+PROSE = {"title", "summary", "body_markdown", "body_html", "note", "name", "alt", "locale"}
 PROSE |= {"requested_locale", "fallback_reason"}
 
 

@@ -1,11 +1,12 @@
 """Admin screens. Vocabularies, locales and API keys are managed here by reviewers; the
-editors', translators' and reviewers' content screens are built on ``content.workflow``. The
-site itself (its name, its home page) is ``recovery.admin_site``."""
+editors', translators' and reviewers' content screens, and the picture library, are built on
+``content.workflow``. The site itself (its name, its home page) is ``recovery.admin_site``."""
 
 from . import (  # noqa: F401  (registers the model admins)
     items,
     keys,
     locales,
+    media_library,
     notifications,
     review_queue,
     vocabulary,

@@ -22,6 +22,8 @@ from content.kinds import DETAILS_SCHEMAS, DOSE_UNITS, SLOTS, Frequency, Slot
 from content.models import Contraindication, EvidenceLevel, InteractionSeverity, LinkSeverity
 from content.workflow import PlanContent, PlanItemSpec, VersionContent
 
+from . import pictures
+
 NONE = "(none)"
 #: Between a nested detail's titles, a single right-pointing angle quote: "Dose \u203a Amount".
 NESTED = " \u203a "
@@ -38,11 +40,13 @@ def content_lines(
     content: VersionContent | PlanContent,
     *,
     contraindication_names: Mapping[str, str] | None = None,
+    asset_titles: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Everything ``content`` says, one fact per line, in a stable order, with human labels.
 
-    Contraindications are named by their vocabulary name and slug; ``contraindication_names``
-    (slug: name) saves the one query that looks them up."""
+    Contraindications are named by their vocabulary name and slug, pictures by their title in
+    the library; ``contraindication_names`` (slug: name) and ``asset_titles`` (SHA-256: title)
+    save the queries that look them up."""
     lines = [
         f"Title: {content.title}",
         f"Summary: {content.summary}",
@@ -55,6 +59,9 @@ def content_lines(
         if contraindication_names is None:
             contraindication_names = _contraindication_names([content])
         lines += _component_lines(content, contraindication_names)
+    if asset_titles is None:
+        asset_titles = pictures.asset_titles(content.media)
+    lines += pictures.picture_lines(content.media, asset_titles)
     lines.append(f"Change note: {content.change_note}")
     body = content.body.splitlines()
     lines += ["Body:", *body] if body else [f"Body: {NONE}"]
@@ -197,9 +204,15 @@ def side_by_side(old, new, old_label: str, new_label: str) -> SafeString:
     """An HTML table of the two versions' lines side by side: equal, changed (the changed
     words marked with ``<del>`` and ``<ins>``), added and removed rows. All text is escaped.
     ``old`` may be None: a first version against nothing."""
-    names = _contraindication_names(c for c in (old, new) if c is not None)
-    old_lines = content_lines(old, contraindication_names=names) if old is not None else []
-    new_lines = content_lines(new, contraindication_names=names)
+    contents = [c for c in (old, new) if c is not None]
+    names = _contraindication_names(contents)
+    titles = pictures.asset_titles(m for c in contents for m in c.media)
+    old_lines = (
+        content_lines(old, contraindication_names=names, asset_titles=titles)
+        if old is not None
+        else []
+    )
+    new_lines = content_lines(new, contraindication_names=names, asset_titles=titles)
     return lines_side_by_side(old_lines, new_lines, old_label, new_label)
 
 

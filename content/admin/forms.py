@@ -1,24 +1,18 @@
-"""The forms of the content screens. They only collect what an editor writes and turn it
-into the workflow's ``VersionContent`` / ``PlanContent``; every rule is checked by the
-domain layer when the content is saved or submitted."""
+"""The forms of the content screens: the version form, and ``ContentForms``, which holds it
+with the formsets of the version's parts (``part_forms``). They only collect what an editor
+writes and turn it into the workflow's ``VersionContent`` / ``PlanContent``; every rule is
+checked by the domain layer when the content is saved or submitted."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.utils.functional import cached_property
 from django_jsonform.forms.fields import JSONFormField
 
-from content.kinds import DETAILS_SCHEMAS, PLAN, Frequency, Kind, Slot
-from content.models import (
-    ContentItem,
-    Contraindication,
-    EvidenceLevel,
-    Goal,
-    InteractionSeverity,
-    LinkSeverity,
-)
+from content.kinds import DETAILS_SCHEMAS, PLAN, Kind
+from content.models import EvidenceLevel, Goal
 from content.workflow import (
     CitationSpec,
     InteractionSpec,
@@ -27,15 +21,12 @@ from content.workflow import (
     PlanItemSpec,
     VersionContent,
 )
+from content.workflow.snapshot import MediaSpec
 from content.workflow.validation import MAX_BODY_CHARS
 
+from .part_forms import PART_FORMSETS
+
 TEXTAREA = forms.Textarea(attrs={"rows": 3, "cols": 80})
-BLANK = ("", "---------")
-
-
-def _choices(choices) -> list[tuple[str, str]]:
-    """Choices with a blank first, so that an untouched extra row of a formset stays empty."""
-    return [BLANK, *choices]
 
 
 def _goal_choices() -> list[tuple[str, str]]:
@@ -107,141 +98,6 @@ def checked_body(body: str) -> str:
     return body
 
 
-def _component_choices() -> list[tuple[str, str]]:
-    # A translation is an item of its own ("glycine-bedtime@es"), never linked to: plans and
-    # interactions name the source, which apps receive in every locale.
-    components = (
-        ContentItem.objects.exclude(kind=PLAN)
-        .filter(source__isnull=True)
-        .values_list("slug", "slug")
-    )
-    return _choices(components)
-
-
-NOTE = forms.Textarea(attrs={"rows": 3, "cols": 60})
-WEEK = forms.NumberInput(attrs={"class": "part-number"})
-
-
-class PartForm(forms.Form):
-    """One row of a version's parts. The choices of its choice fields are read from the
-    database once per formset (``read_choices``) and handed to each row as ``choices``."""
-
-    @classmethod
-    def read_choices(cls) -> dict[str, list[tuple[str, str]]]:
-        """Return the choices of the fields whose options live in the database, by field."""
-        return {}
-
-    def __init__(self, *args, choices: dict[str, list[tuple[str, str]]] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, options in (self.read_choices() if choices is None else choices).items():
-            self.fields[name].choices = options
-
-
-class LinkForm(PartForm):
-    contraindication = forms.ChoiceField(choices=())
-    severity = forms.ChoiceField(choices=_choices(LinkSeverity.choices))
-    note = forms.CharField(widget=NOTE)
-
-    @classmethod
-    def read_choices(cls):
-        names = Contraindication.objects.values_list("slug", "name")
-        return {"contraindication": _choices((slug, f"{name} ({slug})") for slug, name in names)}
-
-
-class InteractionForm(PartForm):
-    component = forms.ChoiceField(choices=())
-    severity = forms.ChoiceField(choices=_choices(InteractionSeverity.choices))
-    note = forms.CharField(widget=NOTE)
-
-    @classmethod
-    def read_choices(cls):
-        return {"component": _component_choices()}
-
-
-class CitationForm(PartForm):
-    title = forms.CharField(max_length=500, widget=forms.TextInput(attrs={"size": 60}))
-    doi = forms.CharField(max_length=200, required=False, label="DOI")
-    pmid = forms.CharField(max_length=20, required=False, label="PMID")
-    url = forms.URLField(max_length=500, required=False, label="URL", assume_scheme="https")
-
-
-class PlanItemForm(PartForm):
-    order = forms.IntegerField(
-        min_value=1, widget=forms.NumberInput(attrs={"class": "part-number", "data-part-order": ""})
-    )
-    component = forms.ChoiceField(choices=())
-    slot = forms.ChoiceField(choices=_choices(Slot.choices))
-    week_from = forms.IntegerField(min_value=1, widget=WEEK)
-    week_to = forms.IntegerField(min_value=1, widget=WEEK)
-    frequency = forms.ChoiceField(choices=_choices(Frequency.choices))
-    note = forms.CharField(required=False, widget=NOTE)
-
-    @classmethod
-    def read_choices(cls):
-        return {"component": _component_choices()}
-
-
-class PartFormSet(forms.BaseFormSet):
-    """The rows of one part. Saved rows are ticked "Delete" to remove them; rows not saved
-    yet have no "Delete" (the page's script removes them, or they are left empty).
-
-    ``heading`` names the part and ``row_name`` one row of it, for the page; ``orderable``
-    rows get "Move up" / "Move down" buttons that renumber their ``order`` fields."""
-
-    heading = ""
-    row_name = ""
-    orderable = False
-
-    @cached_property
-    def _choices(self) -> dict[str, list[tuple[str, str]]]:
-        return self.form.read_choices()
-
-    def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "choices": self._choices}
-
-
-def _formset(form, prefix: str, *, heading: str, row_name: str, orderable: bool = False):
-    """A formset of ``form`` with one empty row to fill: the page works without its script,
-    which adds more rows from the formset's ``empty_form``."""
-    formset = forms.formset_factory(
-        form, formset=PartFormSet, extra=1, can_delete=True, can_delete_extra=False
-    )
-    formset.heading, formset.row_name, formset.orderable = heading, row_name, orderable
-    return formset, prefix
-
-
-PART_FORMSETS = {
-    "component": [
-        (
-            "contraindications",
-            *_formset(LinkForm, "links", heading="Contraindications", row_name="contraindication"),
-        ),
-        (
-            "interactions",
-            *_formset(
-                InteractionForm, "interactions", heading="Interactions", row_name="interaction"
-            ),
-        ),
-        (
-            "citations",
-            *_formset(CitationForm, "citations", heading="Citations", row_name="citation"),
-        ),
-    ],
-    "plan": [
-        (
-            "items",
-            *_formset(
-                PlanItemForm,
-                "items",
-                heading="Plan items (in order)",
-                row_name="plan item",
-                orderable=True,
-            ),
-        )
-    ],
-}
-
-
 class ContentForms:
     """The version form and the formsets of its parts, built for one kind, bound or not."""
 
@@ -273,11 +129,20 @@ class ContentForms:
         """The edit count the page was loaded with (once valid)."""
         return self.version.cleaned_data["edit_count"] or 0
 
+    def typed_media(self) -> tuple[MediaSpec, ...]:
+        """The pictures as typed (or as the draft says), for the preview."""
+        return self.formsets["media"].typed()
+
+    def show_refusal(self, errors: Mapping[str, list[str]]) -> None:
+        """Show the domain's problems with each part at its formset (``errors`` by part, as
+        ``ContentInvalid.errors`` gives them)."""
+        for name, formset in self.formsets.items():
+            formset.show_refusal(name, list(errors.get(name, ())))
+
     def _rows(self, name: str) -> list[dict[str, Any]]:
         return [
             {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
-            for form in self.formsets[name]
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            for form in self.formsets[name].kept_rows()
         ]
 
     def content(self) -> VersionContent | PlanContent:
@@ -294,6 +159,7 @@ class ContentForms:
                 **common,
                 duration_weeks=data["duration_weeks"],
                 items=tuple(PlanItemSpec(**row) for row in self._rows("items")),
+                media=self.formsets["media"].specs(),
             )
         return VersionContent(
             **common,
@@ -302,6 +168,7 @@ class ContentForms:
             contraindications=tuple(LinkSpec(**row) for row in self._rows("contraindications")),
             interactions=tuple(InteractionSpec(**row) for row in self._rows("interactions")),
             citations=tuple(CitationSpec(**row) for row in self._rows("citations")),
+            media=self.formsets["media"].specs(),
         )
 
 
@@ -315,13 +182,19 @@ def initial_from(content: VersionContent | PlanContent, edit_count: int) -> dict
         "change_note": content.change_note,
         "edit_count": edit_count,
     }
+    media = [{**m.__dict__, "order": n} for n, m in enumerate(content.media, 1)]
     if isinstance(content, PlanContent):
         version["duration_weeks"] = content.duration_weeks
-        return {"version": version, "items": [item.__dict__ for item in content.items]}
+        return {
+            "version": version,
+            "items": [item.__dict__ for item in content.items],
+            "media": media,
+        }
     version["evidence_level"] = content.evidence_level
     version["details"] = content.details
     return {
         "version": version,
+        "media": media,
         "contraindications": [link.__dict__ for link in content.contraindications],
         "interactions": [i.__dict__ for i in content.interactions],
         "citations": [c.__dict__ for c in content.citations],

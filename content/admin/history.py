@@ -1,6 +1,7 @@
 """An item's history (every version with its approvals and audit entries) and the
-side-by-side comparison of two of its versions (of a translation's: its prose, and what
-changed in the source between the source versions they translate)."""
+side-by-side comparison of two of its versions, with their pictures paired (of a
+translation's: its prose, and what changed in the source between the source versions they
+translate)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from content.workflow import Action, offers
 
 from .actions import whole_number
 from .diffing import side_by_side
+from .pictures import picture_changes, shown_pictures
 from .preview import body_preview
 from .translation_lines import source_changes, translation_diff
 
@@ -54,19 +56,24 @@ class HistoryViews:
         a = get_object_or_404(Version, item=item, number=number_a) if number_a else None
         b = get_object_or_404(Version, item=item, number=whole_number(request.GET.get("b")))
         changes = None
+        shown_a, shown_b = [], []
         if item.is_translation:
             table = translation_diff(a, b)
             if a is not None and a.translates_id != b.translates_id:
                 changes = source_changes(a.translates, b.translates)
         else:
+            content_a = workflow.read_content(a) if a else None
+            content_b = workflow.read_content(b)
             table = side_by_side(
-                workflow.read_content(a) if a else None,
-                workflow.read_content(b),
+                content_a,
+                content_b,
                 f"Version {a.number} ({a.get_state_display().lower()})"
                 if a
                 else "Nothing (new item)",
                 f"Version {b.number} ({b.get_state_display().lower()})",
             )
+            shown_a = shown_pictures(content_a.media) if content_a else []
+            shown_b = shown_pictures(content_b.media)
         # The reviewer reads the diff, then decides here: approve or request changes on the
         # version in review, when the diff shows it.
         versions = offers.item_versions(item)
@@ -88,8 +95,9 @@ class HistoryViews:
             b=b,
             table=table,
             source_changes=changes,
-            preview_a=body_preview(a.body) if a else None,
-            preview_b=body_preview(b.body),
+            picture_changes=picture_changes(shown_a, shown_b),
+            preview_a=body_preview(a.body, shown_a) if a else None,
+            preview_b=body_preview(b.body, shown_b),
             shown=b if decisions else None,
             actions=decisions,
             progress=workflow.approval_progress(b) if decisions else None,

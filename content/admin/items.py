@@ -31,8 +31,9 @@ from .filters import KindFilter
 from .forms import ContentForms, initial_from
 from .history import HistoryViews
 from .item_lists import ItemLists
+from .pictures import ShownPicture, shown_pictures
 from .preview import body_preview, preview_view
-from .saving import save_typed
+from .saving import save_typed, show_refusal
 from .translation_pages import TranslationViews
 
 
@@ -117,13 +118,15 @@ class ItemAdmin(ItemLists, TranslationViews, HistoryViews, admin.ModelAdmin):
                     messages.success(request, f"Draft version {saved.number} saved.")
                     return HttpResponseRedirect(request.path)
                 if saved is not None:
-                    problems = self._submit_saved(request, saved)
-                    if problems is None:
+                    refusal = self._submit_saved(request, saved)
+                    if refusal is None:
                         return HttpResponseRedirect(request.path)
                     # Saved but not submitted: the form shows the draft as it now is.
                     versions = offers.item_versions(item)
                     offered = offers.offered_actions(request.user, versions)
                     forms = self._forms(versions.working)
+                    problems = [m for found in refusal.errors.values() for m in found]
+                    show_refusal(forms, refusal)
             else:
                 forms = self._forms(draft)
         elif request.method == "POST":
@@ -134,10 +137,16 @@ class ItemAdmin(ItemLists, TranslationViews, HistoryViews, admin.ModelAdmin):
         # the draft as last saved, without what is typed in the form.
         buttons = [a for a in offered if a in BUTTONS and not (forms and a == Action.SUBMIT)]
         preview = None
+        # The form shows a draft itself; other versions are shown as read-only lines.
+        content = (
+            workflow.read_content(shown)
+            if shown and not forms and not item.is_translation
+            else None
+        )
         if forms:
-            preview = body_preview(forms.typed_body())
+            preview = body_preview(forms.typed_body(), _typed_pictures(forms))
         elif shown:
-            preview = body_preview(shown.body)
+            preview = body_preview(shown.body, shown_pictures(getattr(content, "media", ())))
         context = self._context(
             request,
             item,
@@ -164,8 +173,7 @@ class ItemAdmin(ItemLists, TranslationViews, HistoryViews, admin.ModelAdmin):
         if item.is_translation:
             context.update(self.translation_context(item, shown, forms))
             return TemplateResponse(request, "admin/content/translation_change.html", context)
-        # The form shows a draft itself; other versions are shown as read-only lines.
-        lines = content_lines(workflow.read_content(shown)) if shown and not forms else []
+        lines = content_lines(content) if content is not None else []
         context.update(shown_lines=lines, **self.source_translations(request, item, versions))
         return TemplateResponse(request, "admin/content/item_change.html", context)
 
@@ -188,18 +196,19 @@ class ItemAdmin(ItemLists, TranslationViews, HistoryViews, admin.ModelAdmin):
             expected_edit_count=forms.saved_edit_count(),
         )
 
-    def _submit_saved(self, request, draft: Version) -> list[str] | None:
+    def _submit_saved(self, request, draft: Version) -> ContentInvalid | None:
         """Submit the draft just saved from the form. Return None when submitted, or the
-        problems that kept it from being submitted (what was typed is saved either way)."""
+        refusal that kept it from being submitted, with its problems (none if the refusal was
+        not about the content); what was typed is saved either way."""
         saved = f"Your changes are saved in draft version {draft.number}"
         try:
             workflow.submit_for_review(version=draft, user=request.user)
         except ContentInvalid as exc:
             messages.error(request, f"{saved}, but it was not submitted. {exc}")
-            return [m for found in exc.errors.values() for m in found]
+            return exc
         except DomainError as exc:
             messages.error(request, f"{saved}, but it was not submitted. {exc}")
-            return []
+            return ContentInvalid(str(exc))
         messages.success(request, f"{saved}, and it is submitted for review.")
         return None
 
@@ -235,7 +244,7 @@ class ItemAdmin(ItemLists, TranslationViews, HistoryViews, admin.ModelAdmin):
             slug=slug,
             forms=forms,
             problems=problems,
-            preview=body_preview(forms.typed_body()),
+            preview=body_preview(forms.typed_body(), _typed_pictures(forms)),
             preview_url=self._url_plain("preview"),
             media=self.media + forms.media,
         )
@@ -286,6 +295,12 @@ class ItemAdmin(ItemLists, TranslationViews, HistoryViews, admin.ModelAdmin):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return preview_view(request)
+
+
+def _typed_pictures(forms) -> list[ShownPicture]:
+    """The pictures the draft form's rows say (a translation's form has none)."""
+    typed = getattr(forms, "typed_media", None)
+    return shown_pictures(typed()) if typed is not None else []
 
 
 @admin.register(Component)

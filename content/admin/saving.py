@@ -17,12 +17,20 @@ class TypedForm(Protocol):
     def is_valid(self) -> bool: ...
 
 
+def show_refusal(forms: object, exc: ContentInvalid) -> None:
+    """Show the domain's problems at the parts of ``forms`` they concern, if it has parts
+    (``ContentForms.show_refusal``)."""
+    shown = getattr(forms, "show_refusal", None)
+    if shown is not None:
+        shown(exc.errors)
+
+
 def save_typed(
     request: HttpRequest, forms: TypedForm, write: Callable[[], Version]
 ) -> tuple[Version | None, list[str] | None]:
     """Run ``write`` (a domain function saving what was typed) if ``forms`` are valid.
     Return the version it wrote, or None, having said why, with the domain's problems to
-    list (the form keeps what was typed)."""
+    list (the form keeps what was typed, and shows each part's problems at its rows)."""
     if not forms.is_valid():
         messages.error(request, "Please correct the errors below; nothing was saved.")
         return None, None
@@ -30,6 +38,7 @@ def save_typed(
         return write(), None
     except ContentInvalid as exc:
         messages.error(request, f"Nothing was saved. {exc}")
+        show_refusal(forms, exc)
         return None, [m for found in exc.errors.values() for m in found]
     except DomainError as exc:
         messages.error(request, str(exc))

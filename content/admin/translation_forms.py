@@ -31,13 +31,15 @@ BOX = forms.Textarea(attrs={"rows": 3, "cols": 60})
 @dataclass(frozen=True)
 class Pair:
     """One text of the source beside its translation: the field's ``name``, its label, the
-    source's text, the translation's (as stored), and whether it is a box of lines."""
+    source's text, the translation's (as stored), whether it is a box of lines, and for a
+    picture's alt text the picture's thumbnail."""
 
     name: str
     label: str
     source: str
     translation: str
     multiline: bool = False
+    thumbnail: str = ""
 
 
 def _entry(values: Any, index: int) -> str:
@@ -60,7 +62,7 @@ def translation_pairs(
     given = translation or {}
     details, notes = given.get("details") or {}, given.get("notes") or {}
     kind = source.item.kind
-    labels = labels or note_labels([wanted], plan=source if kind == PLAN else None)
+    labels = labels or note_labels([wanted], plan=source if kind == PLAN else None, pictures=source)
     pairs = [
         Pair("title", "Title", wanted["title"], _text(given.get("title"))),
         Pair("summary", "Summary", wanted["summary"], _text(given.get("summary")), True),
@@ -78,7 +80,14 @@ def translation_pairs(
     for part, key, note in ordered_notes(wanted["notes"]):
         given_note = (notes.get(part) or {}).get(key) if isinstance(notes.get(part), dict) else ""
         pairs.append(
-            Pair(f"notes__{part}__{key}", labels.label(part, key), note, _text(given_note), True)
+            Pair(
+                f"notes__{part}__{key}",
+                labels.label(part, key),
+                note,
+                _text(given_note),
+                True,
+                labels.thumbnails.get(key, "") if part == "media" else "",
+            )
         )
     pairs.append(Pair("body", "Body", wanted["body"], _text(given.get("body")), True))
     return pairs, wanted

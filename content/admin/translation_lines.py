@@ -17,20 +17,25 @@ from typing import Any
 from django.utils.safestring import SafeString
 
 from content.kinds import DETAILS_SCHEMAS, translatable_fields
-from content.models import Contraindication, PlanItem, Version
+from content.models import Contraindication, MediaLink, PlanItem, Version
 from content.workflow import source_text
 from content.workflow.translations import NOTE_PARTS
 
 from .diffing import NONE, lines_side_by_side
+from .pictures import picture_name, thumbnails
 
 
 @dataclass(frozen=True)
 class NoteLabels:
     """How the notes of a source's parts are named: contraindications by their vocabulary
-    name (slug: name), plan items by their component when known (order: slug)."""
+    name (slug: name), plan items by their component when known (order: slug), pictures'
+    alt texts by the picture's place and role (order: "Picture 2 (step 1)"), with its
+    thumbnail's address when made (order: URL)."""
 
     names: Mapping[str, str] = field(default_factory=dict)
     components: Mapping[str, str] = field(default_factory=dict)
+    pictures: Mapping[str, str] = field(default_factory=dict)
+    thumbnails: Mapping[str, str] = field(default_factory=dict)
 
     def label(self, part: str, key: str) -> str:
         if part == "contraindications":
@@ -38,13 +43,22 @@ class NoteLabels:
             return f"Note on {name} ({key})" if name else f"Note on {key}"
         if part == "interactions":
             return f"Note on the interaction with {key}"
+        if part == "media":
+            return f"{self.pictures.get(key) or f'Picture {key}'}: alt text"
         component = self.components.get(key)
         return f"Note on plan item {key}" + (f" ({component})" if component else "")
 
 
-def note_labels(texts: Iterable[Mapping[str, Any]], plan: Version | None = None) -> NoteLabels:
+def note_labels(
+    texts: Iterable[Mapping[str, Any]],
+    plan: Version | None = None,
+    pictures: Version | None = None,
+) -> NoteLabels:
     """The labels of the notes ``texts`` hold (one query if any names a contraindication;
-    one more with ``plan``, the source plan version whose items' components to name)."""
+    one more with ``plan``, the source plan version whose items' components to name; two
+    more with ``pictures``, the source version whose pictures to name, if any text has an
+    alt text)."""
+    texts = list(texts)
     slugs = {slug for text in texts for slug in text.get("notes", {}).get("contraindications", {})}
     names = (
         dict(Contraindication.objects.filter(slug__in=slugs).values_list("slug", "name"))
@@ -55,7 +69,15 @@ def note_labels(texts: Iterable[Mapping[str, Any]], plan: Version | None = None)
     if plan is not None:
         rows = PlanItem.objects.filter(version=plan).values_list("order", "component__slug")
         components = {str(order): slug for order, slug in rows}
-    return NoteLabels(names, components)
+    named, thumbs = {}, {}
+    if pictures is not None and any(text.get("notes", {}).get("media") for text in texts):
+        links = list(MediaLink.objects.filter(version=pictures).select_related("asset"))
+        made = thumbnails(link.asset for link in links)
+        for link in links:
+            named[str(link.order)] = picture_name(link.order, link.role, link.step)
+            if made.get(link.asset_id):
+                thumbs[str(link.order)] = made[link.asset_id].url
+    return NoteLabels(names, components, named, thumbs)
 
 
 def ordered_notes(notes: Mapping[str, Any]) -> list[tuple[str, str, Any]]:
@@ -118,7 +140,7 @@ def source_changes(old: Version, new: Version) -> SafeString:
     earlier translation translated) to ``new`` (the one a later translation translates)."""
     kind = new.item.kind
     texts = [source_text(old), source_text(new)]
-    labels = note_labels(texts)
+    labels = note_labels(texts, pictures=new)
     return lines_side_by_side(
         prose_lines(kind, texts[0], labels),
         prose_lines(kind, texts[1], labels),
@@ -131,7 +153,7 @@ def translation_diff(a: Version | None, b: Version) -> SafeString:
     """Two versions of a translation side by side (``a`` None: against nothing)."""
     kind = b.item.kind
     texts = [translation_text(v) for v in (a, b) if v is not None]
-    labels = note_labels(texts)
+    labels = note_labels(texts, pictures=b.translates)
     old_lines = prose_lines(kind, texts[0], labels) if a is not None else []
     return lines_side_by_side(
         old_lines,

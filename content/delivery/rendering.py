@@ -12,11 +12,14 @@ import nh3
 from markdown_it import MarkdownIt
 
 from content.kinds import PLAN
+from content.media.images import crop_size
+from content.media.renditions import served
 from content.models import (
     Approval,
     Citation,
     ContraindicationLink,
     Interaction,
+    MediaLink,
     PlanItem,
     Version,
     VersionGoal,
@@ -128,6 +131,38 @@ def _text(version: Version, localised: Localised) -> dict[str, Any]:
     }
 
 
+def _media(version: Version, localised: Localised) -> list[dict[str, Any]]:
+    """The pictures ``version`` shows, as apps are sent them: role, alt text in the locale,
+    the size of the picture as cut, its focal point, credit and licence, and its renditions
+    (read from their rows; the storage is not asked)."""
+    links = list(
+        MediaLink.objects.filter(version=version).select_related("asset").order_by("order")
+    )
+    if not links:
+        return []
+    renditions = served({link.asset_id: link.asset for link in links}.values())
+    alts = localised.notes("media")
+    media = []
+    for link in links:
+        asset = link.asset
+        width, height = crop_size((asset.width, asset.height), asset.crop)
+        media.append(
+            {
+                "role": link.role,
+                "step": link.step,
+                "alt": "" if link.decorative else alts.get(str(link.order)) or link.alt,
+                "decorative": link.decorative,
+                "width": width,
+                "height": height,
+                "focal_point": asset.focal_point,
+                "credit": asset.credit,
+                "licence": asset.licence,
+                "renditions": renditions.get(asset.pk, []),
+            }
+        )
+    return media
+
+
 def _component(
     version: Version, goals: list[str], localised: Localised
 ) -> tuple[dict[str, Any], list[list[Any]]]:
@@ -176,6 +211,7 @@ def _component(
             for c in Citation.objects.filter(version=version)
         ],
         "evidence_level": version.evidence_level,
+        "media": _media(version, localised),
         "review": _review_block(version),
         "published_at": timestamp(version.published_at),
     }
@@ -220,6 +256,7 @@ def _plan(
         **_text(version, localised),
         "goals": goals,
         "duration_weeks": version.duration_weeks,
+        "media": _media(version, localised),
         "review": _review_block(version),
         "published_at": timestamp(version.published_at),
     }

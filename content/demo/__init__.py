@@ -7,15 +7,18 @@ withdrawn: so the loaded content has versions, approvals and audit entries like 
 and every rule of the domain layer applies to it.
 
 Translations are written by the demo translator and published by a reviewer, each right
-after the version it translates.
+after the version it translates. The pictures the pack shows are drawn by the project
+itself and uploaded by the demo editor.
 
 - ``files``: the pack's YAML files read, their fields checked, ``PackError``.
 - ``items``: reading and checking one component's or plan's file (``PackItem``).
+- ``pictures``: the pack's pictures, drawn with Pillow, the same bytes every time.
 - ``pack``: reading and checking the whole pack (``read_pack``, ``Pack``).
 - ``translations``: reading the locales and translations, each checked against its source.
 - ``accounts``: the demo accounts and the ``Team`` that writes and reviews the pack.
 - ``reviewing``: a version taken through review to published by the team.
 - ``loading``: loading a pack through the workflow (``load_pack``) and its ``Report``.
+- ``uploading``: the pictures new items show, uploaded once, with their renditions.
 - ``translating``: loading the locales and translations through the workflow.
 """
 

@@ -15,6 +15,7 @@ from typing import Any
 from content.kinds import PLAN, Kind
 
 from .files import PackError, check_keys, load_yaml
+from .pictures import PICTURES
 
 COMPONENT_FIELDS = {
     "title",
@@ -27,10 +28,20 @@ COMPONENT_FIELDS = {
     "contraindications",
     "interactions",
     "citations",
+    "media",
 }
-PLAN_FIELDS = {"title", "summary", "body", "change_note", "duration_weeks", "goals", "items"}
+PLAN_FIELDS = {
+    "title",
+    "summary",
+    "body",
+    "change_note",
+    "duration_weeks",
+    "goals",
+    "items",
+    "media",
+}
 #: The fields of a version that a first version may leave out.
-OPTIONAL_FIELDS = {"body", "interactions", "contraindications", "citations"}
+OPTIONAL_FIELDS = {"body", "interactions", "contraindications", "citations", "media"}
 #: The fields of each entry of a version's lists, and those an entry must have.
 LIST_FIELDS = {
     "contraindications": (
@@ -43,6 +54,8 @@ LIST_FIELDS = {
         {"order", "component", "slot", "week_from", "week_to", "frequency", "note"},
         {"order", "component", "slot", "week_from", "week_to", "frequency"},
     ),
+    # A picture the pack draws (content/demo/pictures.py), by its name there.
+    "media": ({"picture", "role", "step", "alt", "decorative"}, {"picture", "role"}),
 }
 
 
@@ -84,6 +97,13 @@ def read_item(path: Path, *, plan: bool) -> PackItem:
                 raise PackError(f"{where}, version {number}: '{name}' must be a list.")
             for n, entry in enumerate(entries, start=1):
                 check_keys(f"{where}, version {number}, {name} {n}", entry, fields, needed)
+        for n, entry in enumerate(given.get("media", []), start=1):
+            if not isinstance(entry["picture"], str) or entry["picture"] not in PICTURES:
+                raise PackError(
+                    f"{where}, version {number}, media {n}: the pack draws no picture "
+                    f"{entry['picture']!r}; content/demo/pictures.py draws "
+                    f"{', '.join(PICTURES)}."
+                )
         # A later version lists what it changes; everything else carries over.
         versions.append({**(versions[-1] if versions else {}), **given})
     reason = ""

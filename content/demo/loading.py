@@ -6,7 +6,8 @@ revise, withdraw): this module never writes content itself. Each version is appr
 team's reviewers, one after another, until ``approval_progress`` says its review is complete.
 
 Locales and translations are loaded by ``translating``, a translation right after the
-version it translates is published.
+version it translates is published. The pictures new items show are put in the library by
+``uploading`` before the first draft names one.
 
 Loading is idempotent and never overrides people: a vocabulary entry, component or plan
 whose slug is already in the database (or, for contraindications, is an alias of one) is
@@ -42,6 +43,7 @@ from .items import PackItem
 from .pack import Pack
 from .reviewing import refusal_names, review_and_publish
 from .translating import PendingTranslations, load_locales, load_vocabulary_translations
+from .uploading import library_pictures
 
 #: Called with each item, the number of a version of it and that version, once published.
 AfterPublish = Callable[[PackItem, int, Version], None]
@@ -102,9 +104,17 @@ def _renamed_slugs() -> dict[str, str]:
     return dict(ContraindicationAlias.objects.values_list("slug", "contraindication__slug"))
 
 
-def _content(item: PackItem, data: dict[str, Any], renamed: dict[str, str]):
+def _content(
+    item: PackItem, data: dict[str, Any], renamed: dict[str, str], pictures: dict[str, str]
+):
+    """What version ``data`` of ``item`` says, as the workflow takes it: pictures named by
+    their SHA-256 (``pictures``, by name), contraindications by their current slugs."""
+    media = [
+        {**{k: v for k, v in entry.items() if k != "picture"}, "asset": pictures[entry["picture"]]}
+        for entry in data.get("media", ())
+    ]
     if item.kind == PLAN:
-        return PlanContent.build(**data)
+        return PlanContent.build(**{**data, "media": media})
     links = [
         {
             **link,
@@ -112,7 +122,7 @@ def _content(item: PackItem, data: dict[str, Any], renamed: dict[str, str]):
         }
         for link in data.get("contraindications", ())
     ]
-    return VersionContent.build(**{**data, "contraindications": links})
+    return VersionContent.build(**{**data, "contraindications": links, "media": media})
 
 
 def _edit(version: Version, team: Team, content) -> Version:
@@ -126,8 +136,36 @@ def _review_and_publish(version: Version, item: PackItem, team: Team, number: in
     return review_and_publish(version, author=team.editor, team=team, where=where)
 
 
+def _load_pictures(pack: Pack, team: Team, report: Report) -> dict[str, str]:
+    """Put the pictures the pack's new items show in the library, before a draft names one;
+    return their SHA-256 by name."""
+    items = pack.components + pack.plans
+    existing = set(
+        ContentItem.objects.filter(slug__in=[item.slug for item in items]).values_list(
+            "slug", flat=True
+        )
+    )
+    shown = (
+        entry["picture"]
+        for item in items
+        if item.slug not in existing
+        for data in item.versions
+        for entry in data.get("media", ())
+    )
+    pictures: dict[str, str] = {}
+    for name, (sha256, uploaded) in library_pictures(shown, team).items():
+        pictures[name] = sha256
+        report.note("pictures", name, created=uploaded)
+    return pictures
+
+
 def _load_items(
-    items: list[PackItem], team: Team, report: Report, section: str, after_publish: AfterPublish
+    items: list[PackItem],
+    team: Team,
+    report: Report,
+    section: str,
+    after_publish: AfterPublish,
+    pictures: dict[str, str],
 ) -> None:
     slugs = [item.slug for item in items]
     existing = set(ContentItem.objects.filter(slug__in=slugs).values_list("slug", flat=True))
@@ -141,7 +179,7 @@ def _load_items(
     drafts: dict[str, Version] = {}
     deferred: dict[str, VersionContent] = {}
     for item in new:
-        content = _content(item, item.versions[0], renamed)
+        content = _content(item, item.versions[0], renamed, pictures)
         with refusal_names(f"{item.source}, version 1"):
             if item.kind == PLAN:
                 drafts[item.slug] = create_plan(user=team.editor, slug=item.slug, content=content)
@@ -164,7 +202,7 @@ def _load_items(
             version = _review_and_publish(version, item, team, 1)
         after_publish(item, 1, version)
         for number, data in enumerate(item.versions[1:], start=2):
-            content = _content(item, data, renamed)
+            content = _content(item, data, renamed, pictures)
             with refusal_names(f"{item.source}, version {number}"):
                 version = revise(version=version, user=team.editor, change_note=content.change_note)
                 version = _review_and_publish(_edit(version, team, content), item, team, number)
@@ -187,8 +225,9 @@ def load_pack(pack: Pack, team: Team) -> Report:
         # A translation is published right after the version it translates, so that a later
         # version of its source leaves it outdated, as it would be in life.
         translations = PendingTranslations(pack, team)
-        _load_items(pack.components, team, report, "components", translations.after_publish)
-        _load_items(pack.plans, team, report, "plans", translations.after_publish)
+        pictures = _load_pictures(pack, team, report)
+        for section, items in (("components", pack.components), ("plans", pack.plans)):
+            _load_items(items, team, report, section, translations.after_publish, pictures)
         for key, created in translations.outcome():
             report.note("translations", key, created=created)
     return report

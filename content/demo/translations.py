@@ -27,7 +27,8 @@ from .items import PackItem
 LOCALE_FIELDS = ({"code", "name", "fallback"}, {"code", "name"})
 TRANSLATION_FIELDS = {"translates", "change_note", "title", "summary", "body", "details", "notes"}
 VOCABULARY_TRANSLATION_FIELDS = ({"slug", "name", "description"}, {"slug", "name"})
-#: The parts of a version whose notes a translation translates, and what names each note.
+#: The parts of a version whose notes a translation translates, and what names each note
+#: (and ``media``: each picture's alt text, named by its place, 1 for the first).
 NOTE_PARTS = {
     "contraindications": "contraindication",
     "interactions": "component",
@@ -74,6 +75,14 @@ def source_text(item: PackItem, number: int) -> dict[str, Any]:
             if isinstance(entry.get("note"), str) and entry["note"].strip()
         }
         for part, key in NOTE_PARTS.items()
+    }
+    # A picture's alt text, by the picture's place in the list (a decorative one has none).
+    notes["media"] = {
+        str(order): entry["alt"]
+        for order, entry in enumerate(version.get("media", ()), start=1)
+        if not entry.get("decorative")
+        and isinstance(entry.get("alt"), str)
+        and entry["alt"].strip()
     }
     return {
         "title": version.get("title", ""),

@@ -24,6 +24,7 @@ from .locales import (
     Locale,
     canonical_locale,
 )
+from .media import Asset, CropRatio, MediaLink, MediaRole, Rendition, RenditionFormat
 from .notifications import (
     DEFAULT_DELIVERY,
     Delivery,
@@ -55,6 +56,7 @@ __all__ = [
     "DEFAULT_DELIVERY",
     "WORKING_STATES",
     "Approval",
+    "Asset",
     "AuditAction",
     "AuditEntry",
     "Citation",
@@ -65,6 +67,7 @@ __all__ = [
     "ContraindicationCategory",
     "ContraindicationLink",
     "ContraindicationTranslation",
+    "CropRatio",
     "Delivery",
     "DeliveryChange",
     "DeliveryKey",
@@ -81,6 +84,8 @@ __all__ = [
     "InteractionSeverity",
     "LinkSeverity",
     "Locale",
+    "MediaLink",
+    "MediaRole",
     "Notification",
     "NotificationKind",
     "NotificationPreference",
@@ -89,6 +94,8 @@ __all__ = [
     "PlanItem",
     "PublishedDocument",
     "PublishedPlanItem",
+    "Rendition",
+    "RenditionFormat",
     "ReviewQueueEntry",
     "ReviewerProfile",
     "Version",

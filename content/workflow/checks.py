@@ -21,6 +21,7 @@ from content.models import Version, VersionState
 from . import policy
 from .approvals import approval_progress, has_approved, refuse_own_version, wrote
 from .composition import check_composition
+from .media import check_media_ready
 from .snapshot import content_hash
 from .state import require_state
 
@@ -157,6 +158,7 @@ def check_publishable(version: Version) -> None:
         check_translation_current(version)
     else:
         check_composition(version)
+        check_media_ready(version)
 
 
 def check_translation_current(version: Version) -> None:

@@ -39,6 +39,7 @@ from .checks import (
     check_roll_back,
     check_source_published,
 )
+from .media import write_media
 from .snapshot import (
     Content,
     PlanContent,
@@ -80,6 +81,7 @@ def _write_content(version: Version, content: Content) -> None:
         _write_plan_items(version, content, replacing=replacing)
     else:
         _write_component_parts(version, content, replacing=replacing)
+    write_media(version, content.media, replacing=replacing)
 
 
 def _write_plan_items(version: Version, content: PlanContent, *, replacing: bool) -> None:

@@ -10,6 +10,7 @@ from django_tasks import task
 from django_tasks_db.models import DBTaskResult
 
 from content.events.webhooks import sweep as sweep_webhooks
+from content.media.renditions import sweep as sweep_renditions
 
 from .publication import publish_due, withdraw_due
 
@@ -27,7 +28,8 @@ KEEP_FAILED_DAYS = 30
 @task()
 def sweep() -> dict[str, int]:
     """Everything that should have happened by now and did not (a worker was down): due
-    scheduled publications and withdrawals, and webhook deliveries whose job was lost."""
+    scheduled publications and withdrawals, webhook deliveries whose job was lost, and
+    renditions still missing."""
     now = timezone.now()
     published, refused = publish_due(now=now)
     withdrawn = withdraw_due(now=now)
@@ -36,6 +38,7 @@ def sweep() -> dict[str, int]:
         "refused": len(refused),
         "withdrawn": len(withdrawn),
         **sweep_webhooks(),
+        "renditions": sweep_renditions(),
     }
 
 

@@ -47,6 +47,8 @@ PUBLISH = "content.publish_version"
 WITHDRAW = "content.withdraw_version"
 ROLLBACK = "content.rollback_version"
 TRANSLATE = "content.translate_version"
+UPLOAD = "content.add_asset"
+CHANGE_ASSET = "content.change_asset"
 
 
 def item_policy(item) -> ReviewPolicy:

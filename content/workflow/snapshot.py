@@ -13,9 +13,11 @@ from typing import Any
 
 from content.kinds import PLAN
 from content.models import (
+    Asset,
     Citation,
     ContraindicationLink,
     Interaction,
+    MediaLink,
     PlanItem,
     Version,
     VersionGoal,
@@ -45,6 +47,18 @@ class CitationSpec:
 
 
 @dataclass(frozen=True)
+class MediaSpec:
+    """A picture a version shows: the asset (by the SHA-256 it was uploaded with), its role
+    (a step's number), and what it shows in words, unless it is decorative."""
+
+    asset: str
+    role: str
+    alt: str = ""
+    step: int | None = None
+    decorative: bool = False
+
+
+@dataclass(frozen=True)
 class VersionContent:
     """Everything a component version says; submitting freezes it and hashes it."""
 
@@ -58,6 +72,7 @@ class VersionContent:
     contraindications: tuple[LinkSpec, ...] = ()
     interactions: tuple[InteractionSpec, ...] = ()
     citations: tuple[CitationSpec, ...] = ()
+    media: tuple[MediaSpec, ...] = ()
 
     @classmethod
     def build(cls, **data: Any) -> VersionContent:
@@ -68,6 +83,7 @@ class VersionContent:
                 contraindications=LinkSpec,
                 interactions=InteractionSpec,
                 citations=CitationSpec,
+                media=MediaSpec,
             )
         )
 
@@ -101,11 +117,12 @@ class PlanContent:
     body: str = ""
     goals: tuple[str, ...] = ()
     items: tuple[PlanItemSpec, ...] = ()
+    media: tuple[MediaSpec, ...] = ()
 
     @classmethod
     def build(cls, **data: Any) -> PlanContent:
         """Build from plain data (dicts and lists), as a loader or a test writes it."""
-        return cls(**_built(data, items=PlanItemSpec))
+        return cls(**_built(data, items=PlanItemSpec, media=MediaSpec))
 
 
 def _built(data: dict[str, Any], **specs: type) -> dict[str, Any]:
@@ -124,8 +141,8 @@ class TranslationContent:
     """Everything a translation version says: the source's prose in its locale. ``details``
     holds the details' text fields (``kinds.translatable_fields``); ``notes`` the notes of
     the source's parts: ``{"contraindications": {slug: note}, "interactions": {slug: note},
-    "items": {"<order>": note}}``. Numbers, enumerations, links and schedules are the
-    source's: a translation cannot say them."""
+    "items": {"<order>": note}, "media": {"<order>": alt text}}``. Numbers, enumerations,
+    links, schedules and pictures are the source's: a translation cannot say them."""
 
     title: str
     summary: str
@@ -170,6 +187,18 @@ def read_content(version: Version) -> Content:
         contraindications=tuple(LinkSpec(*row) for row in sorted(links)),
         interactions=tuple(InteractionSpec(*row) for row in sorted(interactions)),
         citations=tuple(CitationSpec(*row) for row in citations),
+        media=read_media(version),
+    )
+
+
+def read_media(version: Version) -> tuple[MediaSpec, ...]:
+    """The pictures ``version`` shows, in order."""
+    rows = MediaLink.objects.filter(version=version).order_by("order")
+    return tuple(
+        MediaSpec(asset=sha, role=role, alt=alt, step=step, decorative=decorative)
+        for sha, role, alt, step, decorative in rows.values_list(
+            "asset__sha256", "role", "alt", "step", "decorative"
+        )
     )
 
 
@@ -189,6 +218,7 @@ def _read_plan(version: Version) -> PlanContent:
                 "component__slug", "slot", "week_from", "week_to", "frequency", "order", "note"
             )
         ),
+        media=read_media(version),
     )
 
 
@@ -201,6 +231,7 @@ def canonical_payload(version: Version, content: Content) -> dict[str, Any]:
         source = {"translates": version.translates_id, "source_hash": version.source_hash}
         return {**identity, **source, **data}
     data["goals"] = sorted(data["goals"])
+    _media_payload(data)
     if isinstance(content, PlanContent):
         data["items"] = sorted(data["items"], key=lambda i: i["order"])
     else:
@@ -209,6 +240,20 @@ def canonical_payload(version: Version, content: Content) -> dict[str, Any]:
         )
         data["interactions"] = sorted(data["interactions"], key=lambda i: i["component"])
     return {**identity, **data}
+
+
+def _media_payload(data: dict[str, Any]) -> None:
+    """Bind each picture to how it is cut (its asset's crop and focal point), so that a
+    changed crop needs a new approval; a version without pictures hashes as it always did."""
+    media = data.pop("media")
+    if not media:
+        return
+    assets = Asset.objects.in_bulk([m["asset"] for m in media], field_name="sha256")
+    for entry in media:
+        asset = assets.get(entry["asset"])
+        entry["crop"] = asset.crop if asset else None
+        entry["focal_point"] = asset.focal_point if asset else None
+    data["media"] = media
 
 
 def content_hash(version: Version, content: Content | None = None) -> str:

@@ -30,6 +30,7 @@ from content.models import (
     ContraindicationLink,
     Interaction,
     Locale,
+    MediaLink,
     PlanItem,
     Version,
     VersionState,
@@ -43,7 +44,7 @@ from .snapshot import TranslationContent
 from .validation import MAX_BODY_CHARS, _check, _raise, validate_content
 
 #: The notes a translation translates, by the kind of part they belong to.
-NOTE_PARTS = ("contraindications", "interactions", "items")
+NOTE_PARTS = ("contraindications", "interactions", "items", "media")
 
 
 def source_text(source: Version) -> dict[str, Any]:
@@ -69,6 +70,14 @@ def source_text(source: Version) -> dict[str, Any]:
             .exclude(note="")
             .order_by("order")
             .values_list("order", "note")
+        },
+        # The alt text of each picture that has one (a decorative picture has none).
+        "media": {
+            str(order): alt
+            for order, alt in MediaLink.objects.filter(version=source, decorative=False)
+            .exclude(alt="")
+            .order_by("order")
+            .values_list("order", "alt")
         },
     }
     return {

@@ -20,6 +20,7 @@ from content.models import (
 )
 from content.models.parts import doi_validator, pmid_validator
 
+from .media_rules import media_problems
 from .snapshot import Content, PlanContent
 
 
@@ -97,6 +98,8 @@ def _common(errors: dict[str, list[str]], content: Content) -> None:
     for slug_ in content.goals:
         _check(errors, "goals", slug_ in known_goals, f"goals: unknown goal '{slug_}'.")
     _check(errors, "goals", len(set(content.goals)) == len(content.goals), "goals: listed twice.")
+    for problem in media_problems(content):
+        _check(errors, "media", False, problem)
 
 
 def _raise(errors: dict[str, list[str]]) -> None:

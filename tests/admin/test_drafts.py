@@ -47,6 +47,7 @@ def form_data(version: Version, **changes) -> dict[str, str]:
         ("links", content.contraindications),
         ("interactions", content.interactions),
         ("citations", content.citations),
+        ("media", content.media),
     ):
         data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
         data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))

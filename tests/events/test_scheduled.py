@@ -96,7 +96,7 @@ def test_a_withdrawal_whose_job_was_lost_is_caught_by_the_sweep(editor, reviewer
     assert Version.objects.get(pk=version.pk).state == "published"
     assert sweep.call() == {
         "published": 0, "refused": 0, "withdrawn": 1, "requeued": 0, "disabled": 0,
-        "handed_over": 0,
+        "handed_over": 0, "renditions": 0,
     }  # fmt: skip
     assert Version.objects.get(pk=version.pk).state == "withdrawn"
 

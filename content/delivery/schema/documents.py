@@ -7,7 +7,7 @@ from __future__ import annotations
 from drf_spectacular.hooks import postprocess_schema_enums
 
 from content.kinds import DETAILS_SCHEMAS, SLOTS, Frequency, Kind, without_form_keywords
-from content.models import ContraindicationCategory
+from content.models import ContraindicationCategory, MediaRole, RenditionFormat
 
 from .shapes import (
     DISCLAIMER,
@@ -47,6 +47,75 @@ FALLBACK_MARKS = {
 
 SUITABILITY_REASON = obj(
     {"contraindication": STRING, "severity": enum("avoid", "caution"), "note": STRING}
+)
+
+
+_ROLE_NAMES = {role: f"Media{role.capitalize()}" for role in MediaRole.values}
+_ROLE_DESCRIPTIONS = {
+    "hero": "The item's main picture, shown at the top of it; at most one per item.",
+    "step": "Shows one numbered step of the item (a pose, a breath); `step` is its number.",
+    "illustration": "A picture that supports the text.",
+}
+_RENDITION = obj(
+    {
+        "width": POSITIVE_INTEGER,
+        "height": POSITIVE_INTEGER,
+        "format": enum(*RenditionFormat.values),
+        "url": described(
+            {"type": "string", "format": "uri"},
+            "Never changes content (it carries the hash of the file): cache it for ever.",
+        ),
+    }
+)
+
+
+def _media_variant(role: str) -> Schema:
+    step = (
+        described(POSITIVE_INTEGER, "The number of the step it shows.")
+        if role == "step"
+        else described({"type": "null"}, "Only step pictures have a number.")
+    )
+    return described(
+        obj(
+            {
+                "role": const(role),
+                "step": step,
+                "alt": described(
+                    STRING,
+                    "What the picture shows, in the item's locale, for screen readers and "
+                    "when it cannot load; empty when decorative.",
+                ),
+                "decorative": described(
+                    {"type": "boolean"}, "True: adds nothing to the text; give it an empty alt."
+                ),
+                "width": described(POSITIVE_INTEGER, "The picture's width as cut, in pixels."),
+                "height": described(POSITIVE_INTEGER, "The picture's height as cut, in pixels."),
+                "focal_point": described(
+                    {
+                        "oneOf": [
+                            obj({"x": {"type": "number"}, "y": {"type": "number"}}),
+                            {"type": "null"},
+                        ]
+                    },
+                    "Where the subject is, as fractions of the width and height from the top "
+                    "left: keep it in view when cropping further. Null: the centre.",
+                ),
+                "credit": described(STRING, "Who made it; show it where the licence asks."),
+                "licence": STRING,
+                "renditions": described(
+                    array(_RENDITION),
+                    "The same picture in every width and format made: the best format first "
+                    "(AVIF, WebP, JPEG), narrow to wide within each.",
+                ),
+            }
+        ),
+        _ROLE_DESCRIPTIONS[role],
+    )
+
+
+_MEDIA = described(
+    array(tagged_union("role", _ROLE_NAMES)),
+    "The item's pictures, in the order they are shown; each reviewed with its alt text.",
 )
 
 
@@ -92,6 +161,7 @@ def _component_variant(kind: str) -> Schema:
                 )
             ),
             "evidence_level": enum("A", "B", "C", "D"),
+            "media": _MEDIA,
             "review": ref("Review"),
             "published_at": TIMESTAMP,
         },
@@ -128,6 +198,7 @@ _PLAN = obj(
         "goals": array(STRING),
         "duration_weeks": POSITIVE_INTEGER,
         "items": array(_PLAN_ITEM),
+        "media": _MEDIA,
         "review": ref("Review"),
         "published_at": TIMESTAMP,
     },
@@ -194,6 +265,7 @@ COMPONENTS: dict[str, Schema] = {
             "next_review_due": nullable("date"),
         }
     ),
+    **{_ROLE_NAMES[role]: _media_variant(role) for role in MediaRole.values},
     **{_kind_name(kind): _component_variant(kind) for kind in Kind.values},
     "Component": described(
         tagged_union("kind", {kind: _kind_name(kind) for kind in Kind.values}),

@@ -30,6 +30,7 @@ class Command(BaseCommand):
         sections = (
             "contraindications",
             "goals",
+            "pictures",
             "components",
             "plans",
             "locales",

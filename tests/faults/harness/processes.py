@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -22,7 +23,7 @@ POSTGRES_USER = "postgres"
 #: The environment variables the application reads: never inherited by its subprocesses.
 APP_VARIABLES = re.compile(
     r"^(DJANGO_|DELIVERY_|RECOVERY_|DATABASE_|REDIS_|LOG_|REQUEST_LOG|CONTENT_DISCLAIMER|"
-    r"AXES_|PG)"
+    r"AXES_|MEDIA_|PG)"
 )
 
 
@@ -84,10 +85,16 @@ def log_tail(path: Path, lines: int = 30) -> str:
         return ""
 
 
+#: Where the harness's services keep pictures (the demo's): never the checkout's media/.
+MEDIA_ROOT = Path(tempfile.gettempdir()) / f"recovery-faults-media-{os.getpid()}"
+
+
 def clean_environment() -> dict[str, str]:
     """This process's environment without any variable the application or libpq reads, so
-    that a subprocess gets only the configuration it is given."""
-    return {name: value for name, value in os.environ.items() if not APP_VARIABLES.match(name)}
+    that a subprocess gets only the configuration it is given (and the harness's own
+    picture folder)."""
+    clean = {name: value for name, value in os.environ.items() if not APP_VARIABLES.match(name)}
+    return {**clean, "MEDIA_ROOT": str(MEDIA_ROOT)}
 
 
 def run_command(
