@@ -388,5 +388,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "APPEND_COMPONENTS": {},  # filled from content.kinds by content.delivery.schema
+    "PREPROCESSING_HOOKS": ["content.delivery.schema.delivery_only"],
     "POSTPROCESSING_HOOKS": ["content.delivery.schema.add_components"],
 }

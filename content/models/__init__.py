@@ -7,6 +7,7 @@ from .content import (
     VersionState,
 )
 from .delivery import DeliveryChange, PublishedDocument, PublishedPlanItem
+from .editorial import IdempotentRequest, PersonalToken, PreviewLink
 from .events import (
     DeliveryStatus,
     Event,
@@ -80,6 +81,7 @@ __all__ = [
     "EvidenceLevel",
     "Goal",
     "GoalTranslation",
+    "IdempotentRequest",
     "Interaction",
     "InteractionSeverity",
     "LinkSeverity",
@@ -90,8 +92,10 @@ __all__ = [
     "NotificationKind",
     "NotificationPreference",
     "PeriodicRun",
+    "PersonalToken",
     "Plan",
     "PlanItem",
+    "PreviewLink",
     "PublishedDocument",
     "PublishedPlanItem",
     "Rendition",

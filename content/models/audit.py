@@ -24,6 +24,9 @@ class AuditAction(models.TextChoices):
     ROLLBACK = "rollback", "Roll back"
     FLAG = "flag", "Flag for review"
     DISCARD = "discard", "Discard"
+    PREVIEW_LINK = "preview_link", "Make a preview link"
+    PREVIEW_OPEN = "preview_open", "Open a preview link"
+    PREVIEW_REVOKE = "preview_revoke", "Revoke a preview link"
 
 
 #: Actions whose actor wrote (part of) the version, and so may never review it.

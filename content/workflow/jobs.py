@@ -19,6 +19,8 @@ PERIODIC = {"content.workflow.jobs.sweep": 60}
 PERIODIC["content.notifications.jobs.send_digests"] = 24 * 3600  # daily digests
 PERIODIC["content.notifications.jobs.remind_reviews"] = 24 * 3600  # review reminders
 PERIODIC["content.workflow.jobs.prune_jobs"] = 24 * 3600
+# the editorial API's first answers to idempotent requests, past the day they are kept
+PERIODIC["content.editorial.idempotency.prune"] = 3600
 
 #: How long the queue keeps a finished job's row, and a failed one's (to look into it).
 KEEP_FINISHED_DAYS = 14

@@ -10,7 +10,7 @@ details shape taken from ``content.kinds``.
 """
 
 from .auth import ApiKeyScheme
-from .documents import add_components
+from .documents import add_components, delivery_only
 from .operations import (
     component_detail,
     component_history,
@@ -32,6 +32,7 @@ __all__ = [
     "component_list",
     "component_version",
     "contraindication_list",
+    "delivery_only",
     "goal_list",
     "locale_list",
     "plan_detail",

@@ -1,0 +1,349 @@
+"""The editorial API's own OpenAPI document (``/api/manage/v1/schema/``), separate from the
+delivery API's: each operation's id, request and answers, the bearer token scheme, and the
+links from one operation's answer to the next (create, edit, submit, approve, publish)
+that clients and schemathesis follow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.hooks import postprocess_schema_enums
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.views import SpectacularAPIView
+
+from content.delivery.schema.shapes import ref
+
+from .schema_documents import COMPONENTS
+
+PREFIX = "/api/manage/"
+PROBLEM = "application/problem+json"
+JSON = "application/json"
+
+SETTINGS = {
+    "TITLE": "Recovery content editorial API",
+    "DESCRIPTION": (
+        "The review workflow over REST, acting as the person whose token is sent "
+        "(`Authorization: Bearer <token>`, made in the admin under My API tokens), with that "
+        "person's rights: four eyes hold exactly as in the admin. Drafts are edited with "
+        "`If-Match` (their ETag); transitions take an `Idempotency-Key`. Nothing is published "
+        "on create. Errors are RFC 9457 problem details."
+    ),
+    "VERSION": "1.0.0",
+    "PREPROCESSING_HOOKS": ["content.editorial.schema.editorial_only"],
+    "POSTPROCESSING_HOOKS": ["content.editorial.schema.add_components"],
+    "COMPONENT_SPLIT_REQUEST": False,
+}
+
+
+def editorial_only(endpoints):
+    """Preprocessing hook: the editorial routes, without the schema's own."""
+    return [e for e in endpoints if e[0].startswith(PREFIX) and not e[0].endswith("/schema/")]
+
+
+#: Links from an answer to the next call (OpenAPI 3.1 ``links``), by operation id.
+_VERSION_PARAMETERS = {"slug": "$response.body#/item", "number": "$response.body#/number"}
+LINKS: dict[tuple[str, str], dict[str, Any]] = {
+    ("create_item", "201"): {
+        "GetVersion": {"operationId": "get_version", "parameters": _VERSION_PARAMETERS},
+        "EditVersion": {
+            "operationId": "patch_version",
+            "parameters": {**_VERSION_PARAMETERS, "header.If-Match": "$response.header.ETag"},
+        },
+        "SubmitVersion": {"operationId": "submit_version", "parameters": _VERSION_PARAMETERS},
+    },
+    ("patch_version", "200"): {
+        "SubmitVersion": {"operationId": "submit_version", "parameters": _VERSION_PARAMETERS},
+    },
+    ("submit_version", "200"): {
+        "ApproveVersion": {
+            "operationId": "approve_version",
+            "parameters": _VERSION_PARAMETERS,
+            "requestBody": {"content_hash": "$response.body#/content_hash"},
+        },
+    },
+    ("approve_version", "200"): {
+        "PublishVersion": {"operationId": "publish_version", "parameters": _VERSION_PARAMETERS},
+    },
+}
+
+
+def add_components(result, generator, request, public):
+    result = postprocess_schema_enums(result, generator, request=request, public=public)
+    result.setdefault("components", {}).setdefault("schemas", {}).update(COMPONENTS)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for code, answer in operation.get("responses", {}).items():
+                links = LINKS.get((operation.get("operationId"), code))
+                if links:
+                    answer["links"] = links
+    return result
+
+
+class EditorialSchemaView(SpectacularAPIView):
+    custom_settings = SETTINGS
+
+    def get(self, request, *args, **kwargs):
+        self.urlconf = "content.editorial.urls"
+        return super().get(request, *args, **kwargs)
+
+
+class BearerScheme(OpenApiAuthenticationExtension):
+    target_class = "content.editorial.access.PersonalTokenAuthentication"
+    name = "PersonalToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal access token, made in the admin (My API tokens).",
+        }
+
+
+class AdminSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "content.editorial.access.AdminSession"
+    name = "AdminSession"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "cookie",
+            "name": "sessionid",
+            "description": "The admin's session, for its own scripts; unsafe methods need "
+            "the CSRF token in X-CSRFToken.",
+        }
+
+
+def _problem(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=ref("EditorialProblem"), description=description)
+
+
+_COMMON = {
+    (401, PROBLEM): _problem("No token, or a revoked, expired or unknown one."),
+    (403, PROBLEM): _problem("The caller may not do this (the workflow's own refusal)."),
+    (404, PROBLEM): _problem("No such item, version or entry."),
+    (429, PROBLEM): _problem("The token's rate limit is reached; see Retry-After."),
+    (503, PROBLEM): _problem("A dependency is unavailable; try again after Retry-After."),
+}
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="Send the same key to repeat a request safely: the first answer is "
+    "returned again (with Idempotent-Replayed: true), and the action is taken once.",
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    description="The ETag the draft was read with: 428 without it, 412 if it is stale.",
+)
+ETAG_HEADER = {"ETag": {"schema": {"type": "string"}, "description": "The draft's edit count."}}
+
+
+def operation(
+    operation_id: str,
+    summary: str,
+    ok: str | None,
+    *,
+    status: int = 200,
+    request: str | None = None,
+    media_type: str = JSON,
+    parameters: list[OpenApiParameter] | None = None,
+    refusals: dict[int, str] | None = None,
+    tag: str = "editorial",
+):
+    responses: dict[Any, Any] = {
+        status: OpenApiResponse(response=ref(ok) if ok else None, description="OK"),
+        **_COMMON,
+    }
+    for code, description in (refusals or {}).items():
+        responses[(code, PROBLEM)] = _problem(description)
+    return extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        tags=[tag],
+        request={media_type: ref(request)} if request else None,
+        parameters=parameters or [],
+        responses=responses,
+    )
+
+
+_REFUSED = {
+    409: "The workflow refuses it now: `detail` says why, `version` its state.",
+    422: "The request's values are not valid: `errors` names each.",
+}
+
+item_list = operation("list_items", "Items (components and plans)", "ItemPage", tag="items")
+item_create = operation(
+    "create_item",
+    "Create a component or plan as its first draft",
+    "Version",
+    status=201,
+    request="NewItem",
+    parameters=[IDEMPOTENCY_KEY],
+    refusals=_REFUSED,
+    tag="items",
+)
+item_detail = operation("get_item", "An item and its versions", "ItemDetail", tag="items")
+allowed_actions = operation(
+    "allowed_actions", "What the caller may do with the item now", "AllowedActions", tag="items"
+)
+audit_log = operation("get_audit_log", "The item's audit log", "AuditLog", tag="items")
+start_translation = operation(
+    "start_translation",
+    "Start a translation draft into a locale",
+    "Version",
+    status=201,
+    request="TranslationRequest",
+    parameters=[IDEMPOTENCY_KEY],
+    refusals=_REFUSED,
+    tag="translations",
+)
+version_list = operation("list_versions", "An item's versions", "VersionList", tag="versions")
+version_detail = operation("get_version", "A version, with its ETag", "Version", tag="versions")
+_EDIT_REFUSALS = {
+    409: "Not a draft: only drafts are edited.",
+    412: "The If-Match is stale: `current` is the draft now; nothing was saved.",
+    415: "PATCH takes application/merge-patch+json.",
+    422: "The content is not valid: `errors` names each field.",
+    428: "Send If-Match with the draft's ETag.",
+}
+version_put = operation(
+    "put_version",
+    "Replace a draft's content",
+    "Version",
+    request="Content",
+    parameters=[IF_MATCH],
+    refusals=_EDIT_REFUSALS,
+    tag="versions",
+)
+version_patch = operation(
+    "patch_version",
+    "Change a draft with a JSON merge patch",
+    "Version",
+    request="ContentPatch",
+    media_type="application/merge-patch+json",
+    parameters=[IF_MATCH],
+    refusals=_EDIT_REFUSALS,
+    tag="versions",
+)
+
+#: Each transition's request body and whether it answers a new draft (201).
+_TRANSITIONS = {
+    "submit": ("Submit a draft for review", "Empty", 200),
+    "approve": ("Approve the content with the hash you reviewed", "ApproveRequest", 200),
+    "request-changes": ("Send a version back with a comment", "CommentRequest", 200),
+    "publish": ("Publish an approved version now", "Empty", 200),
+    "schedule": ("Schedule an approved version's publication", "ScheduleRequest", 200),
+    "withdraw": ("Withdraw the published version", "WithdrawalRequest", 200),
+    "schedule-withdrawal": (
+        "Schedule the published version's withdrawal",
+        "ScheduledWithdrawalRequest",
+        200,
+    ),
+    "roll-back": ("Start a draft from an earlier published version", "ChangeNoteRequest", 201),
+    "start-draft": ("Start a new draft from this version", "ChangeNoteRequest", 201),
+    "discard": ("Discard a draft or a version sent back", "ReasonRequest", 200),
+}
+
+
+def _decorated(decorate, method: str):
+    """A class decorator: ``view`` with its handler ``method`` described by ``decorate``.
+    Each view gets a handler of its own (``extend_schema`` marks the function it is given,
+    and views sharing a base share its function)."""
+
+    def apply(view):
+        inherited = getattr(view, method)
+
+        def handler(self, request, *args, **kwargs):
+            return inherited(self, request, *args, **kwargs)
+
+        handler.__doc__ = inherited.__doc__
+        return type(view.__name__, (view,), {method: decorate(handler)})
+
+    return apply
+
+
+def transition(name: str):
+    summary, request, status = _TRANSITIONS[name]
+    decorate = operation(
+        f"{name.replace('-', '_')}_version",
+        summary,
+        "Version",
+        status=status,
+        request=request,
+        parameters=[IDEMPOTENCY_KEY],
+        refusals=_REFUSED,
+        tag="transitions",
+    )
+    return _decorated(decorate, "post")
+
+
+preview_link = operation(
+    "create_preview_link",
+    "A signed, expiring preview link for apps",
+    "PreviewLink",
+    status=201,
+    request="PreviewLinkRequest",
+    refusals=_REFUSED,
+    tag="preview",
+)
+review_queue = operation("review_queue", "Versions waiting for my review", "ReviewQueue", tag="me")
+notification_list = operation(
+    "list_notifications", "My notifications", "NotificationList", tag="me"
+)
+notification_read = operation(
+    "read_notification", "Mark a notification read", "Notification", tag="me"
+)
+media_list = operation("list_media", "The picture library", "AssetList", tag="media")
+media_upload = operation(
+    "upload_media",
+    "Upload a picture",
+    "Asset",
+    status=201,
+    request="AssetUpload",
+    media_type="multipart/form-data",
+    parameters=[IDEMPOTENCY_KEY],
+    refusals={422: "The file or its facts are refused: `errors` says why."},
+    tag="media",
+)
+media_detail = operation("get_media", "A picture", "Asset", tag="media")
+media_change = operation(
+    "change_media",
+    "Change a picture's facts, focal point or crop",
+    "Asset",
+    request="AssetChange",
+    refusals={422: "The facts are not valid: `errors` says why."},
+    tag="media",
+)
+locale_list = operation("list_locales", "Locales", "LocaleList", tag="vocabularies")
+
+
+def vocabulary(name: str, role: str):
+    singular = name.rstrip("s")
+    if role == "list":
+        decorate = operation(f"list_{name}", f"The {name}", "VocabularyList", tag="vocabularies")
+        method = "get"
+    elif role == "translate":
+        decorate = operation(
+            f"translate_{singular}",
+            f"Write a {singular}'s name in a locale",
+            "VocabularyTranslation",
+            request="VocabularyTranslationRequest",
+            refusals=_REFUSED,
+            tag="vocabularies",
+        )
+        method = "put"
+    else:
+        decorate = operation(
+            f"approve_{singular}_translation",
+            f"Approve a {singular}'s translation",
+            "VocabularyTranslation",
+            parameters=[IDEMPOTENCY_KEY],
+            refusals=_REFUSED,
+            tag="vocabularies",
+        )
+        method = "post"
+    return _decorated(decorate, method)
