@@ -52,6 +52,18 @@ class ContentInvalid(DomainError):
         self.errors = errors or {}
 
 
+class PreviewRefused(DomainError):
+    """A preview link cannot be opened: it is not one this server signed, it expired or was
+    revoked, or what it shows changed since it was made. ``reason`` says which, for apps:
+    ``invalid``, ``expired``, ``revoked`` or ``changed``."""
+
+    code = "preview"
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class ConcurrentChange(DomainError):
     """Someone else changed the same content at the same moment, and the action lost the race
     every time it was tried again."""

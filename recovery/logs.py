@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from datetime import UTC, datetime
 
@@ -65,7 +66,7 @@ class RequestLogMiddleware:
         request_id = request.META.get("HTTP_X_REQUEST_ID", "")[:_REQUEST_ID_MAX]
         return {
             "method": request.method,
-            "path": request.path,
+            "path": _PREVIEW_TOKEN.sub(r"\1<token>/", request.path),
             "params": _parameter_names(request),
             "status": response.status_code,
             "duration_ms": round(seconds * 1000, 2),
@@ -76,6 +77,23 @@ class RequestLogMiddleware:
             "client": client_address(request) or None,
             "request_id": request_id or None,
         }
+
+
+#: A preview link's token is its credential: never written to a log.
+_PREVIEW_TOKEN = re.compile(r"^(/api/v1/preview/)[^/]+/?$")
+
+
+class RedactPreviewTokens(logging.Filter):
+    """Django's own lines about a request (``django.request``: "Forbidden: <path>") with a
+    preview link's token replaced, as the request log writes its path."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _PREVIEW_TOKEN.sub(r"\1<token>/", arg) if isinstance(arg, str) else arg
+                for arg in record.args
+            )
+        return True
 
 
 def _parameter_names(request: HttpRequest) -> list[str] | None:

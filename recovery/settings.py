@@ -290,6 +290,7 @@ LOGGING = {
         "json": {"()": "recovery.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
     },
+    "filters": {"redact_previews": {"()": "recovery.logs.RedactPreviewTokens"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
         "requests": {"class": "logging.StreamHandler", "formatter": "json"},
@@ -302,7 +303,10 @@ LOGGING = {
             "propagate": False,
         },
         # Client errors are in the request log already; keep django.request for 5xx.
-        "django.request": {"level": "ERROR" if REQUEST_LOG else "WARNING"},
+        "django.request": {
+            "level": "ERROR" if REQUEST_LOG else "WARNING",
+            "filters": ["redact_previews"],
+        },
     },
 }
 

@@ -5,11 +5,15 @@ from django.contrib import admin
 from django.urls import path, re_path
 
 from content.delivery.urls import urlpatterns as delivery_urlpatterns
+from content.editorial.preview import Preview
+from content.editorial.urls import urlpatterns as editorial_urlpatterns
 
 from .media import serve_rendition
 
 urlpatterns = [
     *delivery_urlpatterns,
+    path("api/v1/preview/<str:token>/", Preview.as_view(), name="preview"),
+    *editorial_urlpatterns,
     path("admin/", admin.site.urls),
 ]
 

@@ -15,6 +15,7 @@ DELIVERY_PATHS = [
     "/api/v1/plans/",
     "/api/v1/plans/{slug}/",
     "/api/v1/sync/",
+    "/api/v1/preview/{token}/",
 ]
 
 

@@ -1,10 +1,12 @@
 """The house's layers, read from the source: who may import whom, and no import cycle.
 
-    models  <-  delivery  <-  workflow  <-  admin, demo, management commands
+    models  <-  delivery  <-  workflow  <-  admin, editorial API, demo, management commands
 
 Models are the bottom: they never import the workflow, delivery or the admin. Delivery (the
 read model and the API) never imports the workflow or the admin. The workflow reaches the
-read model through one entry, ``content.delivery.projection``. Every import counts, also one
+read model through one entry, ``content.delivery.projection``. The editorial API
+(``content.editorial``) sits beside the admin: over the workflow, never imported by it, nor
+does it import the admin. Every import counts, also one
 inside a function (that is how a cycle hides).
 """
 
@@ -72,6 +74,11 @@ RULES = [
     ("content.workflow", "content.admin", ()),
     ("content.workflow", "content.demo", ()),
     ("content.workflow", "content.delivery", ("content.delivery.projection",)),
+    ("content.models", "content.editorial", ()),
+    ("content.delivery", "content.editorial", ()),
+    ("content.workflow", "content.editorial", ()),
+    ("content.editorial", "content.admin", ()),
+    ("content.admin", "content.editorial", ()),
 ]
 
 

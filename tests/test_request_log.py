@@ -94,3 +94,14 @@ def test_a_request_with_too_many_parameters_is_a_400_problem_and_logged(client, 
     assert "Too many query parameters" in response.json()["detail"]
     (line,) = request_lines()
     assert (line["status"], line["params"]) == (400, None)
+
+
+def test_a_preview_links_token_is_never_logged(client, request_lines, caplog):
+    token = "eyJsIjoiYWJjIn0:1vxyz:secretsignature"
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        answer = client.get(f"/api/v1/preview/{token}/")
+    assert answer.status_code == 403
+    (line,) = request_lines()
+    assert line["path"] == "/api/v1/preview/<token>/"
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "/api/v1/preview/<token>/" in logged and token not in logged

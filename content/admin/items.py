@@ -1,7 +1,7 @@
 """The editors' and reviewers' screens for components and plans: the page of an item (its
 working version, as a form while it is a draft, and the workflow buttons its checks allow),
 adding an item, and the workflow actions; the change list is ``item_lists``, a translation's
-page and "Translate into" ``translation_pages``.
+page and "Translate into" ``translation_pages``; the preview link panel ``preview_links``.
 
 Every change goes through ``content.workflow``: these views collect input, call the domain
 function and show its message, success or refusal. They hold no rule of their own.
@@ -33,11 +33,12 @@ from .history import HistoryViews
 from .item_lists import ItemLists
 from .pictures import ShownPicture, shown_pictures
 from .preview import body_preview, preview_view
+from .preview_links import PreviewLinkViews
 from .saving import save_typed, show_refusal
 from .translation_pages import TranslationViews
 
 
-class ItemAdmin(ItemLists, TranslationViews, HistoryViews, admin.ModelAdmin):
+class ItemAdmin(ItemLists, TranslationViews, HistoryViews, PreviewLinkViews, admin.ModelAdmin):
     """The shared screens of components and plans."""
 
     is_plan = False
@@ -73,6 +74,7 @@ class ItemAdmin(ItemLists, TranslationViews, HistoryViews, admin.ModelAdmin):
                 name="{}_{}_translate".format(*info),
             ),
             path("preview/", wrap(self.preview_view), name="{}_{}_preview".format(*info)),
+            *self.preview_link_urls(),
             *super().get_urls(),
         ]
 
@@ -169,6 +171,7 @@ class ItemAdmin(ItemLists, TranslationViews, HistoryViews, admin.ModelAdmin):
             progress=workflow.approval_progress(shown) if shown else None,
             time_zone=timezone.get_current_timezone_name(),
             media=self.media + forms.media if forms else self.media,
+            **self.preview_links_context(request, versions),
         )
         if item.is_translation:
             context.update(self.translation_context(item, shown, forms))

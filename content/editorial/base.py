@@ -100,6 +100,12 @@ class EditorialView(APIView):
     def get_exception_handler(self):
         return exception_handler
 
+    def finalize_response(self, request, response, *args, **kwargs):
+        # Drafts and people's own data: never kept by a proxy or a browser cache.
+        response = super().finalize_response(request, response, *args, **kwargs)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
     def perform_content_negotiation(self, request, force=False):
         return (JSONRenderer(), JSONRenderer.media_type)
 

@@ -45,7 +45,10 @@ MAX_LIMIT = 200
 
 
 def item_json(item: ContentItem) -> dict[str, Any]:
-    versions = item_versions(item)
+    """An item: what it is, and its working and published version (``versions`` read
+    already if the list prefetched them)."""
+    prefetched = getattr(item, "_prefetched_objects_cache", {}).get("versions")
+    versions = item_versions(item, None if prefetched is None else list(prefetched))
     return {
         "slug": item.slug,
         "kind": item.kind,
@@ -91,8 +94,10 @@ class ItemList(EditorialView):
     def get(self, request):
         """Items, by slug: ``kind``, ``q`` (in the slug or a version's title), ``locale``
         (its translations; without it, sources only), ``limit``/``offset``."""
-        items = ContentItem.objects.select_related("source", "locale").filter(
-            discarded_at__isnull=True
+        items = (
+            ContentItem.objects.select_related("source", "locale")
+            .prefetch_related("versions")
+            .filter(discarded_at__isnull=True)
         )
         params = request.query_params
         if kind := params.get("kind"):

@@ -63,11 +63,11 @@ class NotificationList(EditorialView):
 
 class NotificationRead(EditorialView):
     @schema.notification_read
-    def post(self, request, pk: int):
+    def post(self, request, id: int):
         """Mark one of the caller's notifications read (another person's is not found)."""
-        found = Notification.objects.filter(recipient=request.user, pk=pk).first()
+        found = Notification.objects.filter(recipient=request.user, pk=id).first()
         if found is None:
-            raise exceptions.NotFound(f"You have no notification {pk}.")
+            raise exceptions.NotFound(f"You have no notification {id}.")
         if found.read_at is None:
             found.read_at = timezone.now()
             found.save(update_fields=["read_at"])

@@ -30,8 +30,8 @@ class PersonalToken(AbstractAPIKey):
     )
 
     class Meta(AbstractAPIKey.Meta):
-        verbose_name = "personal access token"
-        verbose_name_plural = "personal access tokens"
+        verbose_name = "API token"
+        verbose_name_plural = "my API tokens"
 
 
 class IdempotentRequest(models.Model):

@@ -37,8 +37,12 @@ class ItemVersions:
         return self.working
 
 
-def item_versions(item: ContentItem) -> ItemVersions:
-    versions = list(Version.objects.filter(item=item).order_by("-number"))
+def item_versions(item: ContentItem, versions: list[Version] | None = None) -> ItemVersions:
+    """``item``'s versions as its page needs them (``versions``: all of them, already read,
+    as a list of many items prefetches them)."""
+    if versions is None:
+        versions = list(Version.objects.filter(item=item))
+    versions = sorted(versions, key=lambda v: -v.number)
     for version in versions:
         version.item = item
     working = next((v for v in versions if v.state in WORKING_STATES), None)

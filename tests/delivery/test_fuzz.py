@@ -26,6 +26,7 @@ from schemathesis.config import SchemathesisConfig
 from content import workflow
 from content.kinds import PLAN
 from content.models import (
+    WORKING_STATES,
     ContentItem,
     Contraindication,
     ContraindicationAlias,
@@ -34,6 +35,7 @@ from content.models import (
     Locale,
     Version,
 )
+from content.workflow.previews import make_preview_link
 from tests import builders
 from tests.openapi import DELIVERY_PATHS
 
@@ -81,6 +83,19 @@ def _demo_history(editor, reviewers) -> None:
     workflow.withdraw(version=gone, user=reviewers[0], reason="Fuzzing a withdrawal.")
 
 
+def _preview_tokens(editor) -> list[str]:
+    """Tokens of preview links to a new draft of a component and of a plan naming it."""
+    component = Version.objects.get(item__slug="l-tyrosine-morning", state="published")
+    draft = workflow.revise(version=component, user=editor)
+    plan = Version.objects.get(item__slug="precursor-balance-day", state="published")
+    plan_draft = workflow.revise(version=plan, user=editor)
+    assert Version.objects.filter(state__in=WORKING_STATES).count() == 2
+    return [
+        make_preview_link(user=editor, version=draft)[1],
+        make_preview_link(user=editor, version=plan_draft, drafts=[draft])[1],
+    ]
+
+
 @pytest.fixture
 def served_schema(live_server, settings):
     """The served schema of a server holding the demo content, with a key to read it."""
@@ -119,6 +134,7 @@ def served_schema(live_server, settings):
         schemathesis.openapi.format(f"{kind}-slug", st.sampled_from(slugs))
     schemathesis.openapi.format("cursor", st.sampled_from(cursors))
     schemathesis.openapi.format("sync-token", st.sampled_from(tokens))
+    schemathesis.openapi.format("preview-token", st.sampled_from(_preview_tokens(editor)))
     schemathesis.openapi.format(
         "locale", _casings(list(Locale.objects.values_list("code", flat=True)))
     )

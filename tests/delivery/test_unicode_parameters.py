@@ -17,6 +17,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from content import workflow
+from content.models import Version
+from content.workflow.previews import make_preview_link
 from tests.factories import ContraindicationFactory, GoalFactory
 from tests.openapi import DELIVERY_PATHS, assert_conforms, served_openapi
 
@@ -102,6 +105,13 @@ def content(publish, publish_plan, settings):
     publish_plan(PLAN, [(COMPONENT, "bedtime"), ("legs-up-the-wall", "evening")], goals=["sleep"])
 
 
+def preview_token() -> str:
+    """The token of a preview link to a new draft of the component."""
+    live = Version.objects.get(item__slug=COMPONENT, state="published")
+    draft = workflow.revise(version=live, user=live.created_by)
+    return make_preview_link(user=live.created_by, version=draft)[1]
+
+
 def valid_values(client) -> dict[str, list[str]]:
     """Values each parameter accepts today, some as apps may send them, with a cursor and a
     token this server issued."""
@@ -147,7 +157,8 @@ def test_every_delivery_operation_is_covered(client, content):
 @pytest.mark.parametrize("path", OPERATIONS)
 def test_any_value_of_any_parameter_is_answered_200_or_400(client, content, path):
     openapi = served_openapi(client)
-    base = path.format(slug=PLAN if path.startswith("/api/v1/plans/") else COMPONENT, number=1)
+    slug = PLAN if path.startswith("/api/v1/plans/") else COMPONENT
+    base = path.format(slug=slug, number=1, token=preview_token() if "{token}" in path else "")
     assert client.get(base).status_code == 200
     valid = valid_values(client)
     parameters = query_parameters(openapi, path)

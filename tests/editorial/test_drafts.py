@@ -38,6 +38,7 @@ def test_reading_a_version_gives_its_etag(api):
     answer = api.editor.get("items/legs-up-the-wall/versions/1/")
     assert answer.status_code == 200
     assert answer["ETag"] == f'"{Version.objects.get().pk}-0"'
+    assert answer["Cache-Control"] == "private, no-store"  # a draft is never kept by a cache
     assert answer.json_body["content"]["evidence_level"] == "B"
 
 

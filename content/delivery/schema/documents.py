@@ -119,11 +119,21 @@ _MEDIA = described(
 )
 
 
-def _kind_name(kind: str) -> str:
-    return "Component" + "".join(part.capitalize() for part in kind.split("_"))
+def _kind_name(kind: str, prefix: str = "") -> str:
+    return f"{prefix}Component" + "".join(part.capitalize() for part in kind.split("_"))
 
 
-def _component_variant(kind: str) -> Schema:
+_PREVIEW = {  # what a preview says of itself, and of each draft it shows in a plan
+    "preview": described(
+        {"type": "boolean", "const": True},
+        "A preview of a version that may not be published (yet): show it only to the people "
+        "the link was given to, and never keep it as published content.",
+    )
+}
+_UNPUBLISHED = described(nullable("date-time"), "Null while the version is not published.")
+
+
+def _component_variant(kind: str, *, preview: bool = False) -> Schema:
     return obj(
         {
             "type": const("component"),
@@ -163,7 +173,8 @@ def _component_variant(kind: str) -> Schema:
             "evidence_level": enum("A", "B", "C", "D"),
             "media": _MEDIA,
             "review": ref("Review"),
-            "published_at": TIMESTAMP,
+            "published_at": _UNPUBLISHED if preview else TIMESTAMP,
+            **(_PREVIEW if preview else {}),
         },
         optional={
             **FALLBACK_MARKS,
@@ -173,43 +184,52 @@ def _component_variant(kind: str) -> Schema:
     )
 
 
-_PLAN_ITEM = obj(
-    {
-        "component": ref("Component"),
-        "slot": enum(*SLOTS),
-        "weeks": obj({"from": POSITIVE_INTEGER, "to": POSITIVE_INTEGER}),
-        "frequency": enum(*Frequency.values),
-        "order": {"type": "integer"},
-        "note": STRING,
-    },
-    optional={"suitability": ref("Suitability")},
+_PLAN_OPTIONAL = {
+    **FALLBACK_MARKS,
+    "disclaimer": DISCLAIMER,
+    "removed": array(
+        obj({"component": STRING, "title": STRING, "reasons": array(SUITABILITY_REASON)})
+    ),
+}
+_PREVIEW_ITEM_COMPONENT = described(
+    {"oneOf": [ref("Component"), ref("PreviewComponent")]},
+    "The component's live version, or the draft the preview link shows in its place "
+    "(`preview` true).",
 )
 
-_PLAN = obj(
-    {
-        "type": const("plan"),
-        "slug": STRING,
-        "version": POSITIVE_INTEGER,
-        **LOCALE_MARKS,
-        "title": STRING,
-        "summary": STRING,
-        "body_markdown": STRING,
-        "body_html": STRING,
-        "goals": array(STRING),
-        "duration_weeks": POSITIVE_INTEGER,
-        "items": array(_PLAN_ITEM),
-        "media": _MEDIA,
-        "review": ref("Review"),
-        "published_at": TIMESTAMP,
-    },
-    optional={
-        **FALLBACK_MARKS,
-        "disclaimer": DISCLAIMER,
-        "removed": array(
-            obj({"component": STRING, "title": STRING, "reasons": array(SUITABILITY_REASON)})
-        ),
-    },
-)
+
+def _plan(*, preview: bool = False) -> Schema:
+    item = obj(
+        {
+            "component": _PREVIEW_ITEM_COMPONENT if preview else ref("Component"),
+            "slot": enum(*SLOTS),
+            "weeks": obj({"from": POSITIVE_INTEGER, "to": POSITIVE_INTEGER}),
+            "frequency": enum(*Frequency.values),
+            "order": {"type": "integer"},
+            "note": STRING,
+        },
+        optional={"suitability": ref("Suitability")},
+    )
+    return obj(
+        {
+            "type": const("plan"),
+            "slug": STRING,
+            "version": POSITIVE_INTEGER,
+            **LOCALE_MARKS,
+            "title": STRING,
+            "summary": STRING,
+            "body_markdown": STRING,
+            "body_html": STRING,
+            "goals": array(STRING),
+            "duration_weeks": POSITIVE_INTEGER,
+            "items": array(item),
+            "media": _MEDIA,
+            "review": ref("Review"),
+            "published_at": _UNPUBLISHED if preview else TIMESTAMP,
+            **(_PREVIEW if preview else {}),
+        },
+        optional=_PLAN_OPTIONAL,
+    )
 
 
 def _sync_change(action: str, more: Schema | None = None) -> Schema:
@@ -252,6 +272,10 @@ COMPONENTS: dict[str, Schema] = {
             optional={
                 "errors": array(obj({"parameter": STRING, "detail": STRING})),
                 "unknown_contraindications": array(STRING),
+                "reason": described(
+                    enum("invalid", "expired", "revoked", "changed"),
+                    "Why a preview link was refused (403): see `detail`.",
+                ),
             },
         ),
     },
@@ -274,7 +298,7 @@ COMPONENTS: dict[str, Schema] = {
     ),
     "ComponentPage": page("Component"),
     "Plan": described(
-        _PLAN,
+        _plan(),
         "A published plan, its items resolved to the components' current published "
         "versions. With a `profile`, each item carries `suitability` and the items to "
         "avoid are listed under `removed` instead.",
@@ -346,7 +370,27 @@ COMPONENTS: dict[str, Schema] = {
     ),
     "SyncDelete": _sync_change("delete"),
     "SyncPage": _SYNC_PAGE,
+    **{_kind_name(kind, "Preview"): _component_variant(kind, preview=True) for kind in Kind.values},
+    "PreviewComponent": described(
+        tagged_union("kind", {kind: _kind_name(kind, "Preview") for kind in Kind.values}),
+        "A component's version shown by a preview link: `preview` true, `published_at` null "
+        "while it is not published.",
+    ),
+    "PreviewPlan": described(
+        _plan(preview=True),
+        "A plan's version shown by a preview link; each item's component live or a named draft.",
+    ),
+    "Preview": described(
+        {"oneOf": [ref("PreviewComponent"), ref("PreviewPlan")], "required": ["disclaimer"]},
+        "What a preview link shows: one version, in the shape of a published component or plan.",
+    ),
 }
+
+
+def delivery_only(endpoints):
+    """Preprocessing hook: the delivery document describes the delivery API only (the
+    editorial API under /api/manage/ has its own)."""
+    return [endpoint for endpoint in endpoints if not endpoint[0].startswith("/api/manage/")]
 
 
 def add_components(result, generator, request, public):

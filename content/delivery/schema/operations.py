@@ -201,3 +201,41 @@ locale_list = _operation(
         "schedules) is the same in every locale; only prose is translated."
     ),
 )
+
+PREVIEW_TOKEN = OpenApiParameter(
+    "token",
+    type={"type": "string", "format": "preview-token"},
+    location=OpenApiParameter.PATH,
+    description="A preview link's token, as the admin or the editorial API gave it.",
+)
+preview = {
+    "operation_id": "get_preview",
+    "summary": "A version before it is published, through a preview link",
+    "description": (
+        "The version a preview link was made for (a draft, a version in review or approved), "
+        "in the shape of a published component or plan, with `preview` true; `profile` and "
+        "`locale` work as on the published ones (a link made for one locale answers in it "
+        "only). A plan's items show the components' live versions, or the drafts the link "
+        "names in their place (each with `preview` true). The token is the only credential: "
+        "no API key is needed, and `Authorization` is ignored. Answers are never cached "
+        "(`Cache-Control: private, no-store`) and never appear in the lists or in sync. A "
+        "token that expired (links last at most 24 hours), was revoked, was changed, or whose "
+        "version changed since the link was made is a 403 saying why (`reason`), never the "
+        "published version instead."
+    ),
+    "parameters": [PREVIEW_TOKEN, PROFILE, *LOCALE_PARAMETERS, *CACHE_HEADERS],
+    "auth": [],
+    "responses": {
+        200: OpenApiResponse(response=ref("Preview"), description="OK"),
+        304: OpenApiResponse(description="Not modified: the ETag you sent is current."),
+        (400, PROBLEM): _problem("A parameter cannot be honoured exactly; `errors` names each."),
+        (403, PROBLEM): _problem(
+            "The link cannot be opened: it expired, was revoked or changed, or what it shows "
+            "changed since it was made (`reason`). Ask for a new link."
+        ),
+        (429, PROBLEM): _problem("Rate limit reached; see Retry-After."),
+        (503, PROBLEM): _problem(
+            "A dependency (the database) is unavailable; try again after Retry-After."
+        ),
+    },
+}
