@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
+from django.http.request import RawPostDataException
 from django.utils import timezone
 from django_tasks import task
 from rest_framework.response import Response
@@ -31,8 +32,19 @@ MAX_KEY_LENGTH = 255
 
 
 def _fingerprint(request) -> str:
+    """What makes a request the same request: its method, path and body. A multipart body
+    (an upload, read already by the parser) by its fields and each file's name and bytes."""
     digest = hashlib.sha256(f"{request.method} {request.path}\n".encode())
-    digest.update(request.body)
+    try:
+        digest.update(request._request.body)
+    except RawPostDataException:
+        for name, values in sorted(request._request.POST.lists()):
+            digest.update(repr((name, values)).encode())
+        for name, upload in sorted(request._request.FILES.items()):
+            digest.update(f"{name}={upload.name}:{upload.size}:".encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
     return digest.hexdigest()
 
 
@@ -60,7 +72,7 @@ def once(request, view, perform: Callable[[], Response]) -> Response:
             f"An {HEADER} is 1 to {MAX_KEY_LENGTH} printable characters (a UUID is usual).",
             "about:blank",
         )
-    return _once(request, view, key, _fingerprint(request._request), perform)
+    return _once(request, view, key, _fingerprint(request), perform)
 
 
 @atomic_action

@@ -11,7 +11,7 @@ from content.models import Notification
 from content.workflow.approvals import awaiting_review_by, with_approval_progress
 
 from . import schema
-from .base import EditorialView
+from .base import EditorialView, Refused
 from .representations import version_summary
 
 
@@ -54,10 +54,14 @@ def _notification_json(notification: Notification) -> dict:
 class NotificationList(EditorialView):
     @schema.notification_list
     def get(self, request):
-        """The caller's notifications, newest first (``unread=true``: only those unread)."""
+        """The caller's notifications, newest first (``unread=true``: only those unread;
+        ``false``: only those read)."""
         found = Notification.objects.filter(recipient=request.user).select_related("item")
-        if request.query_params.get("unread") == "true":
-            found = found.filter(read_at__isnull=True)
+        unread = request.query_params.get("unread")
+        if unread not in (None, "true", "false"):
+            raise Refused(400, "unread is true or false.", "about:blank")
+        if unread is not None:
+            found = found.filter(read_at__isnull=unread == "true")
         return Response({"results": [_notification_json(n) for n in found[:200]]})
 
 

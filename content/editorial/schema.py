@@ -71,12 +71,20 @@ LINKS: dict[tuple[str, str], dict[str, Any]] = {
 def add_components(result, generator, request, public):
     result = postprocess_schema_enums(result, generator, request=request, public=public)
     result.setdefault("components", {}).setdefault("schemas", {}).update(COMPONENTS)
+    schemes = result["components"].get("securitySchemes", {})
+    for name in list(schemes):
+        if name not in ("PersonalToken", "AdminSession"):  # the delivery API's key
+            del schemes[name]
     for operations in result.get("paths", {}).values():
         for operation in operations.values():
+            name = operation.get("operationId")
+            if "requestBody" in operation:
+                operation["requestBody"]["required"] = name in BODY_REQUIRED
             for code, answer in operation.get("responses", {}).items():
-                links = LINKS.get((operation.get("operationId"), code))
-                if links:
+                if links := LINKS.get((name, code)):
                     answer["links"] = links
+                if headers := HEADERS.get((name, code)):
+                    answer["headers"] = headers
     return result
 
 
@@ -119,6 +127,10 @@ def _problem(description: str) -> OpenApiResponse:
 
 
 _COMMON = {
+    (400, PROBLEM): _problem(
+        "The request cannot be read: malformed JSON or not an object, a bad query parameter "
+        "or Idempotency-Key."
+    ),
     (401, PROBLEM): _problem("No token, or a revoked, expired or unknown one."),
     (403, PROBLEM): _problem("The caller may not do this (the workflow's own refusal)."),
     (404, PROBLEM): _problem("No such item, version or entry."),
@@ -127,7 +139,7 @@ _COMMON = {
 }
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {"type": "string", "minLength": 1, "maxLength": 255},
     OpenApiParameter.HEADER,
     description="Send the same key to repeat a request safely: the first answer is "
     "returned again (with Idempotent-Replayed: true), and the action is taken once.",
@@ -139,7 +151,33 @@ IF_MATCH = OpenApiParameter(
     required=True,
     description="The ETag the draft was read with: 428 without it, 412 if it is stale.",
 )
-ETAG_HEADER = {"ETag": {"schema": {"type": "string"}, "description": "The draft's edit count."}}
+ETAG = {"schema": {"type": "string"}, "description": "The draft's ETag: send it as If-Match."}
+LOCATION = {"schema": {"type": "string", "format": "uri"}, "description": "The new draft."}
+#: Response headers, by operation id and status (drf-spectacular has no place for them).
+HEADERS = {
+    ("create_item", "201"): {"ETag": ETAG, "Location": LOCATION},
+    ("start_translation", "201"): {"ETag": ETAG, "Location": LOCATION},
+    ("start_draft_version", "201"): {"ETag": ETAG, "Location": LOCATION},
+    ("roll_back_version", "201"): {"ETag": ETAG, "Location": LOCATION},
+    ("get_version", "200"): {"ETag": ETAG},
+    ("put_version", "200"): {"ETag": ETAG},
+    ("patch_version", "200"): {"ETag": ETAG},
+}
+#: Operations whose body must be sent (the others' fields are all optional).
+BODY_REQUIRED = {
+    "create_item",
+    "put_version",
+    "patch_version",
+    "approve_version",
+    "request_changes_version",
+    "schedule_version",
+    "withdraw_version",
+    "schedule_withdrawal_version",
+    "upload_media",
+    "change_media",
+    "translate_contraindication",
+    "translate_goal",
+}
 
 
 def operation(
@@ -175,7 +213,23 @@ _REFUSED = {
     422: "The request's values are not valid: `errors` names each.",
 }
 
-item_list = operation("list_items", "Items (components and plans)", "ItemPage", tag="items")
+item_list = operation(
+    "list_items",
+    "Items (components and plans)",
+    "ItemPage",
+    parameters=[
+        OpenApiParameter("kind", str, description="Only items of this kind (or plan)."),
+        OpenApiParameter("q", str, description="In the slug or a version's title."),
+        OpenApiParameter(
+            "locale", str, description="That locale's translations (without it: sources)."
+        ),
+        OpenApiParameter(
+            "limit", {"type": "integer", "minimum": 1, "maximum": 200}, description="At most."
+        ),
+        OpenApiParameter("offset", {"type": "integer", "minimum": 0}, description="Skip."),
+    ],
+    tag="items",
+)
 item_create = operation(
     "create_item",
     "Create a component or plan as its first draft",
@@ -292,7 +346,11 @@ preview_link = operation(
 )
 review_queue = operation("review_queue", "Versions waiting for my review", "ReviewQueue", tag="me")
 notification_list = operation(
-    "list_notifications", "My notifications", "NotificationList", tag="me"
+    "list_notifications",
+    "My notifications",
+    "NotificationList",
+    parameters=[OpenApiParameter("unread", {"type": "string", "enum": ["true", "false"]})],
+    tag="me",
 )
 notification_read = operation(
     "read_notification", "Mark a notification read", "Notification", tag="me"

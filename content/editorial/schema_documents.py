@@ -19,7 +19,7 @@ from content.models import AuditAction, VersionState
 
 INTEGER = {"type": "integer"}
 BOOLEAN = {"type": "boolean"}
-OBJECT = {"type": "object"}
+OBJECT = {"type": "object", "additionalProperties": True}
 NULLABLE_INTEGER = {"type": ["integer", "null"]}
 TEXT_MAP = {"type": "object", "additionalProperties": STRING}
 
@@ -96,6 +96,7 @@ COMPONENTS: dict[str, dict] = {
     "Content": {"oneOf": [ref("ComponentContent"), ref("PlanContent"), ref("TranslationContent")]},
     "ContentPatch": {
         "type": "object",
+        "additionalProperties": True,
         "description": "A JSON merge patch (RFC 7396) of the draft's content: the fields to "
         "change, with lists whole; null removes an optional field.",
     },

@@ -27,7 +27,7 @@ def test_a_retried_roll_back_makes_one_draft(staff):
         reviewer.post(v1 + "publish/")
         key = f"roll-back-{n}"
 
-        def call():
+        def call(v1=v1, key=key):
             answer = Api(editor.token).post(v1 + "start-draft/", {}, Idempotency_Key=key)
             return answer.status_code, answer.json_body
 
