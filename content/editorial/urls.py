@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.urls import path
 
 from . import items, library, people, preview_links, versions
-from .schema import EditorialSchemaView
+from .openapi import EditorialSchemaView
 from .transitions import transition_views
 
 BASE = "api/manage/v1/"

@@ -11,6 +11,16 @@ import pytest
 from django.test import Client
 
 from content.models import PersonalToken
+from tests.editorial.previews import (  # noqa: F401  (fixtures of the preview tests)
+    child_pose,
+    fresh_cache,
+    people,
+    plan_with_a_draft,
+    publish,
+    publish_plan,
+    spanish,
+    vocabulary,
+)
 from tests.factories import (
     EditorFactory,
     ReviewerFactory,

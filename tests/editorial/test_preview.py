@@ -15,32 +15,11 @@ from django.test.utils import CaptureQueriesContext
 from content.models import AuditAction, AuditEntry, DeliveryKey, PreviewLink
 from content.workflow.previews import make_preview_link, revoke_preview_link
 from tests import builders
-from tests.editorial.previews import (
-    child_pose,
-    fresh_cache,
-    link_to,
-    people,
-    plan_with_a_draft,
-    publish,
-    publish_plan,
-    spanish,
-    url,
-    vocabulary,
-)
+from tests.editorial.previews import link_to, url
 from tests.factories import TranslatorFactory, plan_item
 from tests.openapi import assert_conforms, served_openapi
 
 pytestmark = pytest.mark.django_db
-__all__ = [  # fixtures, used by name
-    "child_pose",
-    "fresh_cache",
-    "people",
-    "plan_with_a_draft",
-    "publish",
-    "publish_plan",
-    "spanish",
-    "vocabulary",
-]
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 
 

@@ -14,31 +14,10 @@ from content import workflow
 from content.errors import ContentInvalid, InvalidTransition, PermissionRefused
 from content.models import AuditAction, AuditEntry, PreviewLink, Version
 from content.workflow.previews import make_preview_link, revoke_preview_link
-from tests.editorial.previews import (
-    child_pose,
-    edit_title,
-    fresh_cache,
-    link_to,
-    people,
-    plan_with_a_draft,
-    publish,
-    publish_plan,
-    refusal,
-    url,
-    vocabulary,
-)
+from tests.editorial.previews import edit_title, link_to, refusal, url
 from tests.factories import EditorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-__all__ = [  # fixtures, used by name
-    "child_pose",
-    "fresh_cache",
-    "people",
-    "plan_with_a_draft",
-    "publish",
-    "publish_plan",
-    "vocabulary",
-]
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.UTC)
 
 

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.test import RequestFactory
 from django.urls import reverse
 
-from content.editorial.schema import EditorialSchemaView
+from content.editorial.openapi import EditorialSchemaView
 
 
 def editorial_schema_json() -> bytes:
