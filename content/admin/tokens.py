@@ -50,7 +50,7 @@ class TokenForm(forms.Form):
 
 
 def _staff(request: HttpRequest) -> bool:
-    return request.user.is_active and request.user.is_staff
+    return tokens.has_access(request.user)
 
 
 @admin.register(PersonalToken)

@@ -14,6 +14,7 @@ from rest_framework.throttling import BaseThrottle
 
 from content.delivery.rates import rates
 from content.models import PersonalToken
+from content.workflow.tokens import TokenState, has_access, state_of
 
 #: Calls per minute of a person using the admin's session (a token says its own).
 SESSION_RATE = 300
@@ -39,12 +40,12 @@ class PersonalTokenAuthentication(BaseAuthentication):
             token = PersonalToken.objects.get_from_key(key.strip())
         except PersonalToken.DoesNotExist:
             token = None
-        if token is None or token.has_expired:
+        if token is None or state_of(token) != TokenState.LIVE:
             raise exceptions.AuthenticationFailed(
                 "This personal access token is not valid: it was revoked, has expired or "
                 "never existed. Make a new one in the admin."
             )
-        if not (token.user.is_active and token.user.is_staff):
+        if not has_access(token.user):
             raise exceptions.AuthenticationFailed("The person this token belongs to has no access.")
         PersonalToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
         request._request.api_key_prefix = token.prefix  # for the request log
@@ -59,7 +60,7 @@ class AdminSession(SessionAuthentication):
 
     def authenticate(self, request):
         found = super().authenticate(request)
-        if found is None or not found[0].is_staff:
+        if found is None or not has_access(found[0]):
             return None
         return found
 
@@ -74,7 +75,7 @@ class StaffPerson(BasePermission):
             raise exceptions.NotAuthenticated(
                 "Send your personal access token as 'Authorization: Bearer <token>'."
             )
-        return bool(user.is_active and user.is_staff)
+        return has_access(user)
 
 
 class PerTokenThrottle(BaseThrottle):

@@ -48,6 +48,12 @@ def state_of(token: PersonalToken) -> TokenState:
     return TokenState.LIVE
 
 
+def has_access(user: AbstractBaseUser) -> bool:
+    """Whether ``user`` may use the editorial API and make tokens: anyone active with access
+    to the admin (what they may then do is each action's check)."""
+    return bool(user.is_active and user.is_staff)
+
+
 def live_tokens_of(user: AbstractBaseUser) -> QuerySet[PersonalToken]:
     """``user``'s tokens that open the editorial API now."""
     now = timezone.now()
@@ -59,7 +65,7 @@ def live_tokens_of(user: AbstractBaseUser) -> QuerySet[PersonalToken]:
 def check_create_personal_token(*, user: AbstractBaseUser) -> None:
     """Refuse unless ``user`` may make a token for themselves: anyone active with access to
     the admin, below ``MAX_LIVE`` live tokens."""
-    if not (user.is_active and user.is_staff):
+    if not has_access(user):
         raise PermissionRefused(
             "Only people with access to the admin can make personal access tokens."
         )
