@@ -335,3 +335,24 @@ def test_loading_the_demo_tells_webhooks_and_notifies_nobody():
     assert not Event.objects.filter(handled_at__isnull=True).exists()
     handler_jobs = DBTaskResult.objects.filter(task_path="content.events.tasks.handle_event")
     assert not handler_jobs.exists()  # nobody is notified of the demo's own loading
+
+
+@pytest.mark.django_db
+def test_the_readme_editorial_examples_work_against_the_demo_pack(client):
+    """Every editorial API example in the README answers 200 on the demo content, with a
+    token made for the demo's reviewer."""
+    from content.models import PersonalToken
+
+    load_demo()
+    _, token = PersonalToken.objects.create_key(
+        name="readme", user=User.objects.get(username="reviewer")
+    )
+    examples = re.findall(
+        r'^curl [^\n]*?"?http://127\.0\.0\.1:8000(/api/manage/v1/[^"\s]*)"?',
+        README.read_text(),
+        re.M,
+    )
+    assert len(examples) >= 4
+    for path in examples:
+        response = client.get(path, headers={"Authorization": f"Bearer {token}"})
+        assert response.status_code == 200, (path, response.content[:300])
