@@ -12,16 +12,46 @@ import json
 import logging
 import re
 import time
+import uuid
+from contextvars import ContextVar
 from datetime import UTC, datetime
 
 from django.core.exceptions import SuspiciousOperation
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 
 from .clients import client_address
 
 request_log = logging.getLogger("recovery.requests")
 
-_REQUEST_ID_MAX = 64
+#: A client's X-Request-ID is kept if it looks like an id; otherwise one is made.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+#: The id of the request this thread is answering, for every log line written meanwhile.
+current_request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+def request_id_of(request: HttpRequest) -> str:
+    """The client's ``X-Request-ID`` when it is well formed, else a new one."""
+    sent = request.META.get("HTTP_X_REQUEST_ID", "")
+    return sent if _REQUEST_ID.fullmatch(sent) else uuid.uuid4().hex
+
+
+class RequestIdFilter(logging.Filter):
+    """Gives every record written while a request is answered that request's id (the
+    handlers' filter: Django's own lines about the request included)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "request_id", None) is None:
+            record.request_id = current_request_id.get()
+        return True
+
+
+def _forget_request_id(**_kwargs) -> None:
+    current_request_id.set(None)
+
+
+# Once the response is closed: after Django's own line about it (log_response) is written.
+request_finished.connect(_forget_request_id, dispatch_uid="recovery.logs.request_id")
 
 
 class JsonFormatter(logging.Formatter):
@@ -36,6 +66,8 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
             **getattr(record, "fields", {}),
         }
+        if getattr(record, "request_id", None) and "request_id" not in line:
+            line["request_id"] = record.request_id
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False, default=str)
@@ -50,7 +82,10 @@ class RequestLogMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
+        request.request_id = request_id_of(request)
+        current_request_id.set(request.request_id)
         response = self.get_response(request)
+        response["X-Request-ID"] = request.request_id
         if request_log.isEnabledFor(logging.INFO):
             request_log.info(
                 "request",
@@ -63,7 +98,6 @@ class RequestLogMiddleware:
         # The user only where the request looked it up already (the admin does, the API does
         # not): the log never costs a session query.
         user = getattr(request, "_cached_user", None)
-        request_id = request.META.get("HTTP_X_REQUEST_ID", "")[:_REQUEST_ID_MAX]
         return {
             "method": request.method,
             "path": _PREVIEW_TOKEN.sub(r"\1<token>/", request.path),
@@ -75,7 +109,7 @@ class RequestLogMiddleware:
             "api_key": getattr(request, "api_key_prefix", None),
             "user": user.pk if user is not None and user.is_authenticated else None,
             "client": client_address(request) or None,
-            "request_id": request_id or None,
+            "request_id": getattr(request, "request_id", None),
         }
 
 

@@ -3,13 +3,14 @@
 import io
 import json
 import logging
+import re
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
 from content.models import DeliveryKey
-from recovery.logs import JsonFormatter
+from recovery.logs import JsonFormatter, RequestIdFilter, current_request_id
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +106,33 @@ def test_a_preview_links_token_is_never_logged(client, request_lines, caplog):
     assert line["path"] == "/api/v1/preview/<token>/"
     logged = " ".join(record.getMessage() for record in caplog.records)
     assert "/api/v1/preview/<token>/" in logged and token not in logged
+
+
+def test_a_request_id_is_kept_or_made_echoed_and_on_every_line_of_the_request(
+    client, request_lines
+):
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    django_request = logging.getLogger("django.request")
+    django_request.addHandler(handler)
+    try:
+        kept = client.get("/api/v1/goals/", HTTP_X_REQUEST_ID="trace-7f3a")
+        made = client.get("/api/v1/goals/", HTTP_X_REQUEST_ID="not an id; <script>")
+        missing = client.get("/api/v1/components/no-such-thing/")
+    finally:
+        django_request.removeHandler(handler)
+    assert kept["X-Request-ID"] == "trace-7f3a"
+    assert re.fullmatch(r"[0-9a-f]{32}", made["X-Request-ID"])
+    assert re.fullmatch(r"[0-9a-f]{32}", missing["X-Request-ID"])
+    assert [line["request_id"] for line in request_lines()] == [
+        "trace-7f3a",
+        made["X-Request-ID"],
+        missing["X-Request-ID"],
+    ]
+    # Django's own line about the 404 carries the id of the request it is about.
+    (warning,) = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert warning["logger"] == "django.request"
+    assert warning["request_id"] == missing["X-Request-ID"]
+    assert current_request_id.get() is None  # forgotten once the answer is closed
