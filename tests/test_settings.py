@@ -43,6 +43,12 @@ def test_production_refuses_anonymous_reads():
     assert setting("DELIVERY_ALLOW_ANONYMOUS", **PRODUCTION)[:2] == (0, "False")
 
 
+def test_anonymous_reads_in_development_have_a_rate_no_test_suite_meets():
+    assert setting("DELIVERY_ANONYMOUS_RATE", RECOVERY_ENV="development")[1] == "100000/min"
+    # In production only preview links are read without a key, at a person's pace.
+    assert setting("DELIVERY_ANONYMOUS_RATE", **PRODUCTION)[:2] == (0, "120/min")
+
+
 def test_redis_url_selects_the_shared_cache():
     code, out, _ = setting("CACHES['default']['BACKEND']", REDIS_URL="redis://127.0.0.1:6379/5")
     assert code == 0
