@@ -10,7 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from recovery import background, media
+from recovery import background, log_settings, media
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -283,43 +283,9 @@ TRANSLATION_REVIEW_POLICY: dict[str, dict[str, int]] = {}
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "text")
 #: One JSON line per request on ``recovery.requests`` (on by default in production).
 REQUEST_LOG = env_bool("REQUEST_LOG", PRODUCTION)
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "json": {"()": "recovery.logs.JsonFormatter"},
-        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-    },
-    "filters": {
-        "redact_previews": {"()": "recovery.logs.RedactPreviewTokens"},
-        "request_id": {"()": "recovery.logs.RequestIdFilter"},
-    },
-    "handlers": {
-        "console": {
-            "class": "logging.StreamHandler",
-            "formatter": LOG_FORMAT,
-            "filters": ["request_id"],
-        },
-        "requests": {
-            "class": "logging.StreamHandler",
-            "formatter": "json",
-            "filters": ["request_id"],
-        },
-    },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "recovery.requests": {
-            "handlers": ["requests"],
-            "level": "INFO" if REQUEST_LOG else "WARNING",
-            "propagate": False,
-        },
-        # Client errors are in the request log already; keep django.request for 5xx.
-        "django.request": {
-            "level": "ERROR" if REQUEST_LOG else "WARNING",
-            "filters": ["redact_previews"],
-        },
-    },
-}
+LOGGING = log_settings.logging_config(
+    log_format=LOG_FORMAT, request_log=REQUEST_LOG, level=os.environ.get("LOG_LEVEL", "INFO")
+)
 
 # --- Content Security Policy (the admin and the API docs; recovery.csp) -----------------
 CONTENT_SECURITY_POLICY = {
